@@ -1,0 +1,1 @@
+export { LamError } from '@lam/schema';
