@@ -19,7 +19,9 @@ if (unknown.length > 0) {
 let failed = 0;
 for (const name of wanted.length > 0 ? wanted : all) {
   console.error(`\n# bench ${name}`);
-  const run = spawnSync(process.execPath, ['--expose-gc', join(here, `${name}.bench.mjs`)], { stdio: 'inherit' });
+  const run = spawnSync(process.execPath, ['--expose-gc', join(here, `${name}.bench.mjs`)], {
+    stdio: 'inherit',
+  });
   if (run.status !== 0) failed++;
 }
 process.exit(failed > 0 ? 1 : 0);

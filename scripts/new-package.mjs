@@ -1,5 +1,5 @@
 // Writes the boilerplate of a workspace package: node scripts/new-package.mjs <dir> <name> "<description>"
-import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const [dir, name, description] = process.argv.slice(2);

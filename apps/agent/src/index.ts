@@ -1,1 +1,3 @@
-export { LamError } from '@lam/schema';
+export { type ValidateResult, validateTrajectoryFile } from './commands/validate';
+export { type RunAgentOptions, type RunAgentResult, runAgent } from './run/agent-loop';
+export { VERSION } from './version';

@@ -1,1 +1,2 @@
-export { LamError } from '@lam/schema';
+export { TASK_PLAN_SYSTEM_PROMPT, type TaskPlanSampleOptions, taskPlanSample } from './postprocess/phase1';
+export { isTestTask, type SplitOptions, splitByTask } from './postprocess/split';

@@ -1,0 +1,1 @@
+export { drawSetOfMarks, type SetOfMarkOptions, type SetOfMarkResult } from './draw';

@@ -1,0 +1,17 @@
+export { type ApiListOptions, formatApiList, formatArgumentSignature, selectActions } from './apis';
+export {
+  CONTROL_TYPE_DESCRIPTIONS,
+  DEFAULT_GLOSSARY_TYPES,
+  formatControlTypeGlossary,
+} from './control-types';
+export {
+  ControlItem,
+  type ControlTreeInput,
+  type ControlTreeItem,
+  formatControlList,
+  toControlTree,
+  toUfoControlItems,
+  type UfoControlItem,
+} from './controls';
+export { formatStepHistory, HistoryEntry, HistoryItem, toHistoryItem } from './history';
+export { formatJson } from './json';

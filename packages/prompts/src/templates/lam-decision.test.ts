@@ -1,0 +1,67 @@
+import { type Decision, LAM_ConversionError, LAM_ValidationError } from '@lam/schema';
+import { describe, expect, it } from 'vitest';
+import { trajectory } from '../__fixtures__/steps';
+import { parseDecision } from '../parse/decision';
+import {
+  decisionInputsFromTrajectory,
+  formatDecisionOutput,
+  lamDecisionTemplate,
+  renderDecisionPrompt,
+  renderDecisionSample,
+} from './lam-decision';
+
+describe('decision training samples', () => {
+  it('appends the decision in the seven paper keys, and parses back to the same decision', () => {
+    const step = trajectory.steps[1]!;
+    const inputs = decisionInputsFromTrajectory(trajectory, { step: 2 });
+    const messages = renderDecisionSample({ ...inputs, output: step.decision });
+    expect(messages.slice(0, 2)).toEqual(renderDecisionPrompt(inputs));
+    expect(messages[2]).toEqual({
+      role: 'assistant',
+      content:
+        '{"thought": "Bold applies to the selection.", "control_label": "2", "control_name": "Bold", "function": "click_input", "args": {"button": "left", "double": false}, "status": "CONTINUE", "plan": ["Type the subtitle \'Q3\' below the title."]}',
+    });
+    expect(lamDecisionTemplate.parse(messages[2]!.content as string)).toEqual(step.decision);
+  });
+
+  it('leaves out fields the paper format has no place for', () => {
+    const decision: Decision = { ...trajectory.steps[2]!.decision, comment: 'all done' };
+    expect(formatDecisionOutput(decision)).not.toContain('comment');
+    expect(parseDecision(formatDecisionOutput(decision))).toEqual(trajectory.steps[2]!.decision);
+  });
+
+  it('refuses a sample whose output is not a decision', () => {
+    expect(() =>
+      renderDecisionSample({ controls: [], request: 'x', output: { status: 'DONE' } as unknown as Decision }),
+    ).toThrow(LAM_ValidationError);
+  });
+});
+
+describe('decisionInputsFromTrajectory', () => {
+  it('rebuilds the prompt inputs of a step: controls, request, earlier steps and the last plan', () => {
+    const inputs = decisionInputsFromTrajectory(trajectory, { step: 3 });
+    expect(inputs.request).toBe(trajectory.request);
+    expect(inputs.controls).toHaveLength(4);
+    expect(inputs.stepHistory).toHaveLength(2);
+    expect(inputs.previousPlan).toEqual(["Type the subtitle 'Q3' below the title."]);
+    expect(decisionInputsFromTrajectory(trajectory, { step: 1 })).toMatchObject({
+      stepHistory: [],
+      previousPlan: [],
+    });
+  });
+
+  it('says which step is missing or has no control list', () => {
+    expect(() => decisionInputsFromTrajectory(trajectory, { step: 9 })).toThrow(
+      /no step with index 9 \(indexes: 1, 2, 3\)/,
+    );
+    const bare = { ...trajectory, steps: [{ ...trajectory.steps[0]!, observation: undefined }] };
+    let error: unknown;
+    try {
+      decisionInputsFromTrajectory(bare, { step: 1 });
+    } catch (e) {
+      error = e;
+    }
+    expect(LAM_ConversionError.isInstance(error)).toBe(true);
+    expect((error as LAM_ConversionError).path).toEqual(['steps', 0, 'observation', 'controls']);
+  });
+});

@@ -1,0 +1,145 @@
+import { LAM_ConstraintError } from '../errors';
+import type { JsonSchema } from '../types';
+
+/** A compiled schema node. Object properties keep their declared order. */
+export type SchemaNode =
+  | { kind: 'object'; props: PropNode[]; min: number }
+  | { kind: 'anyObject'; min: number }
+  | { kind: 'any'; min: number }
+  | { kind: 'array'; items: SchemaNode; minItems: number; maxItems: number; min: number }
+  | { kind: 'string'; minLength: number; maxLength: number; min: number }
+  | { kind: 'literals'; options: string[]; min: number }
+  | { kind: 'number'; integer: boolean; min: number };
+
+export interface PropNode {
+  /** The key as JSON text, quotes included. */
+  keyJson: string;
+  node: SchemaNode;
+  required: boolean;
+}
+
+const ANY_KEYS = new Set(['description', 'title', '$schema', 'examples', 'default', '$comment']);
+
+/** Compiles a JSON Schema (the supported subset) into a tree the automaton walks. */
+export function compileSchema(schema: JsonSchema, path = ''): SchemaNode {
+  if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) {
+    throw new LAM_ConstraintError(path, 'a schema must be an object');
+  }
+  for (const key of ['anyOf', 'oneOf', 'allOf', '$ref', 'not', 'pattern', 'if', 'patternProperties']) {
+    if (key in schema) throw new LAM_ConstraintError(path, `"${key}" is not supported`);
+  }
+  if ('const' in schema) return literals([schema.const], path);
+  if ('enum' in schema) {
+    if (!Array.isArray(schema.enum) || schema.enum.length === 0) {
+      throw new LAM_ConstraintError(path, '"enum" must be a non-empty array');
+    }
+    return literals(schema.enum, path);
+  }
+  const type = schema.type;
+  switch (type) {
+    case 'string': {
+      const minLength = nonNegative(schema.minLength, 0, `${path}.minLength`);
+      const maxLength = nonNegative(schema.maxLength, Number.POSITIVE_INFINITY, `${path}.maxLength`);
+      if (minLength > maxLength) throw new LAM_ConstraintError(path, 'minLength is above maxLength');
+      return { kind: 'string', minLength, maxLength, min: 2 + minLength };
+    }
+    case 'number':
+    case 'integer':
+      return { kind: 'number', integer: type === 'integer', min: 1 };
+    case 'boolean':
+      return { kind: 'literals', options: ['true', 'false'], min: 4 };
+    case 'null':
+      return { kind: 'literals', options: ['null'], min: 4 };
+    case 'array': {
+      const items =
+        schema.items === undefined || schema.items === true
+          ? ({ kind: 'any', min: 1 } as const)
+          : compileSchema(schema.items as JsonSchema, `${path}.items`);
+      const minItems = nonNegative(schema.minItems, 0, `${path}.minItems`);
+      const maxItems = nonNegative(schema.maxItems, Number.POSITIVE_INFINITY, `${path}.maxItems`);
+      if (minItems > maxItems) throw new LAM_ConstraintError(path, 'minItems is above maxItems');
+      const min = minItems === 0 ? 2 : 2 + minItems * items.min + (minItems - 1);
+      return { kind: 'array', items, minItems, maxItems, min };
+    }
+    case 'object':
+      return compileObject(schema, path);
+    case undefined: {
+      const meaningful = Object.keys(schema).filter((k) => !ANY_KEYS.has(k));
+      if (meaningful.length === 0) return { kind: 'any', min: 1 };
+      if ('properties' in schema) return compileObject(schema, path);
+      throw new LAM_ConstraintError(path, `no "type" and keys ${meaningful.join(', ')} are not understood`);
+    }
+    default:
+      throw new LAM_ConstraintError(path, `"type": ${JSON.stringify(type)} is not supported`);
+  }
+}
+
+function compileObject(schema: JsonSchema, path: string): SchemaNode {
+  const properties = schema.properties;
+  if (properties === undefined || Object.keys(properties as object).length === 0) {
+    return { kind: 'anyObject', min: 2 };
+  }
+  if (typeof properties !== 'object' || properties === null || Array.isArray(properties)) {
+    throw new LAM_ConstraintError(path, '"properties" must be an object');
+  }
+  const required = schema.required;
+  if (required !== undefined && !Array.isArray(required)) {
+    throw new LAM_ConstraintError(path, '"required" must be an array of property names');
+  }
+  const props: PropNode[] = Object.entries(properties as Record<string, unknown>).map(([key, sub]) => ({
+    keyJson: JSON.stringify(key),
+    node: compileSchema(sub as JsonSchema, `${path}.properties.${key}`),
+    // Without "required" every listed property is written: a decision always has all its keys.
+    required: required === undefined || (required as unknown[]).includes(key),
+  }));
+  const shape = objectShape(props);
+  return { kind: 'object', props, min: shape.afterOpen };
+}
+
+/**
+ * Shortest completions of an object with ordered properties:
+ * `after[k]`: after a value, the next property index being k (a comma or the closing brace);
+ * `key[k]`: about to write the key of property k or a later one reachable by skipping optional ones;
+ * `afterOpen`: right after the opening brace (the whole object = 1 + afterOpen).
+ */
+export function objectShape(props: readonly PropNode[]): {
+  after: number[];
+  key: number[];
+  afterOpen: number;
+} {
+  const n = props.length;
+  const after: number[] = new Array(n + 1).fill(Number.POSITIVE_INFINITY);
+  const key: number[] = new Array(n + 1).fill(Number.POSITIVE_INFINITY);
+  const allOptionalFrom: boolean[] = new Array(n + 1).fill(true);
+  for (let k = n - 1; k >= 0; k--) allOptionalFrom[k] = allOptionalFrom[k + 1]! && !props[k]!.required;
+  for (let k = n; k >= 0; k--) {
+    if (k < n) {
+      const p = props[k]!;
+      const here = p.keyJson.length + 1 + p.node.min + after[k + 1]!;
+      key[k] = p.required ? here : Math.min(here, key[k + 1]!);
+    }
+    after[k] = Math.min(
+      allOptionalFrom[k] ? 1 : Number.POSITIVE_INFINITY,
+      k < n ? 1 + key[k]! : Number.POSITIVE_INFINITY,
+    );
+  }
+  const afterOpen = 1 + Math.min(allOptionalFrom[0] ? 1 : Number.POSITIVE_INFINITY, key[0]!);
+  return { after, key, afterOpen };
+}
+
+function literals(values: unknown[], path: string): SchemaNode {
+  const options = values.map((v) => {
+    const text = JSON.stringify(v);
+    if (text === undefined) throw new LAM_ConstraintError(path, `enum value ${String(v)} is not JSON`);
+    return text;
+  });
+  return { kind: 'literals', options: [...new Set(options)], min: Math.min(...options.map((o) => o.length)) };
+}
+
+function nonNegative(value: unknown, fallback: number, path: string): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+    throw new LAM_ConstraintError(path, 'must be a non-negative integer');
+  }
+  return value;
+}

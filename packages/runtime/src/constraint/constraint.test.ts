@@ -1,0 +1,204 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { LAM_ConstraintError } from '../errors';
+import { ConstrainedDecoder, compileConstraint, matchesConstraint } from './constraint';
+import { decisionConstraint } from './decision';
+import { TokenIndex } from './token-index';
+
+const decision = decisionConstraint({
+  controlLabels: ['1', '12', '3'],
+  functionNames: ['click_input', 'set_edit_text'],
+});
+
+const validDecision = {
+  thought: 'Click "Save" \\ now',
+  control_label: '12',
+  control_name: 'Save',
+  function: 'click_input',
+  args: { button: 'left', double: false, nested: { list: [1, -2.5e3, null, true, 'x'] } },
+  status: 'CONTINUE',
+  plan: ['Type the name', 'Press Enter'],
+};
+
+describe('matchesConstraint', () => {
+  it('accepts a decision in compact and pretty JSON', () => {
+    expect(matchesConstraint(decision, JSON.stringify(validDecision))).toBe(true);
+    expect(
+      matchesConstraint(
+        compileConstraint(decision, { maxWhitespace: 100 }),
+        JSON.stringify(validDecision, null, 2),
+      ),
+    ).toBe(true);
+    expect(matchesConstraint(decision, ` \n${JSON.stringify(validDecision)}`)).toBe(true);
+  });
+
+  it('rejects labels and functions outside the lists, missing keys, reordered keys and truncation', () => {
+    const bad = (patch: Record<string, unknown>) => JSON.stringify({ ...validDecision, ...patch });
+    expect(matchesConstraint(decision, bad({ control_label: '7' }))).toBe(false);
+    expect(matchesConstraint(decision, bad({ control_label: '123' }))).toBe(false);
+    expect(matchesConstraint(decision, bad({ function: 'type' }))).toBe(false);
+    expect(matchesConstraint(decision, bad({ status: 'DONE' }))).toBe(false);
+    expect(matchesConstraint(decision, bad({ plan: 'one step' }))).toBe(false);
+    const { thought: _, ...noThought } = validDecision;
+    expect(matchesConstraint(decision, JSON.stringify(noThought))).toBe(false);
+    const { control_label, ...rest } = validDecision;
+    expect(matchesConstraint(decision, JSON.stringify({ ...rest, control_label }))).toBe(false);
+    const text = JSON.stringify(validDecision);
+    expect(matchesConstraint(decision, text.slice(0, -1))).toBe(false);
+    expect(matchesConstraint(decision, `${text}x`)).toBe(false);
+  });
+
+  it('follows string, number, integer, array and optional-property rules', () => {
+    const schema = {
+      type: 'object',
+      properties: {
+        a: { type: 'integer' },
+        b: { type: 'number' },
+        c: { type: 'string', minLength: 2, maxLength: 3 },
+        d: { type: 'array', items: { type: 'boolean' }, minItems: 1, maxItems: 2 },
+        e: { const: 'x' },
+      },
+      required: ['a', 'c'],
+    };
+    const ok = [
+      '{"a":1,"c":"ab"}',
+      '{"a":-0,"b":1.5e-3,"c":"abc","d":[true,false],"e":"x"}',
+      '{"a":10,"c":"\\u00e9b","e":"x"}',
+    ];
+    const ko = [
+      '{"a":1.5,"c":"ab"}',
+      '{"a":01,"c":"ab"}',
+      '{"a":1,"c":"a"}',
+      '{"a":1,"c":"abcd"}',
+      '{"a":1,"c":"ab","d":[]}',
+      '{"a":1,"c":"ab","d":[true,true,true]}',
+      '{"c":"ab"}',
+      '{"a":1,"c":"ab","e":"y"}',
+      '{"a":1,"c":"a\nb"}',
+    ];
+    for (const t of ok) expect(matchesConstraint(schema, t), t).toBe(true);
+    for (const t of ko) expect(matchesConstraint(schema, t), t).toBe(false);
+  });
+
+  it('accepts every JSON value where the schema is free-form (property test)', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        expect(matchesConstraint({}, JSON.stringify(value))).toBe(true);
+        expect(matchesConstraint({ type: 'object' }, JSON.stringify({ v: value }))).toBe(true);
+      }),
+    );
+  });
+
+  it('accepts every decision built from the lists (property test)', () => {
+    const labels = fc.constantFrom('1', '12', '3', '');
+    fc.assert(
+      fc.property(
+        fc.string(),
+        labels,
+        fc.string(),
+        fc.dictionary(fc.string(), fc.jsonValue()),
+        fc.array(fc.string({ maxLength: 50 }), { maxLength: 5 }),
+        (thought, label, name, args, plan) => {
+          const text = JSON.stringify({
+            thought,
+            control_label: label,
+            control_name: name,
+            function: 'set_edit_text',
+            args,
+            status: 'FINISH',
+            plan,
+          });
+          expect(matchesConstraint(decision, text)).toBe(true);
+        },
+      ),
+    );
+  });
+
+  it('names the unsupported part of a schema', () => {
+    expect(() => compileConstraint({ anyOf: [{ type: 'string' }] })).toThrow(LAM_ConstraintError);
+    expect(() => compileConstraint({ type: 'object', properties: { a: { type: 'date' } } })).toThrow(
+      /properties\.a/,
+    );
+    expect(() => compileConstraint({ type: 'string', minLength: 3, maxLength: 2 })).toThrow(/minLength/);
+  });
+});
+
+describe('ConstrainedDecoder', () => {
+  // A vocabulary of single characters and some longer pieces, as a tokenizer would have.
+  const pieces = [
+    ...' \n{}[]:,"\\0123456789-.eE+abcdefghijklmnopqrstuvwxyz_ABCDEFGHIJKLMNOPQRSTUVWXYZ',
+  ].concat(['{"', '":', '", "', '"}', 'click', '_input', ' the', 'thought', '"]', '],', '  ', 'true']);
+  const END = pieces.length;
+  const index = new TokenIndex([...pieces, '']);
+
+  it('always completes a parsable decision within the token budget (property test)', () => {
+    const compiled = compileConstraint(decision);
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 2 ** 31 }),
+        fc.integer({ min: 105, max: 220 }),
+        (seed, budget) => {
+          let s = seed;
+          const random = () => {
+            s = (s * 1103515245 + 12345) % 2 ** 31;
+            return s / 2 ** 31;
+          };
+          const d = new ConstrainedDecoder(compiled, index, new Set([END]));
+          const out: string[] = [];
+          for (let left = budget; left > 0 && !d.complete; left--) {
+            const allowed = d.allowed(left);
+            const id = allowed[Math.floor(random() * allowed.length)]!;
+            expect(d.allows(id, left)).toBe(true);
+            if (id === END) break;
+            d.accept(id);
+            out.push(pieces[id]!);
+          }
+          const text = out.join('');
+          expect(matchesConstraint(compiled, text)).toBe(true);
+          const parsed = JSON.parse(text);
+          expect(['1', '12', '3', '']).toContain(parsed.control_label);
+          expect(['click_input', 'set_edit_text', '']).toContain(parsed.function);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('offers the end token only once the value is complete', () => {
+    const d = new ConstrainedDecoder(compileConstraint({ type: 'integer' }), index, new Set([END]));
+    expect(d.allowed(10)).not.toContain(END);
+    d.accept(pieces.indexOf('4'));
+    expect(d.allowed(10)).toContain(END);
+    expect(d.allows(pieces.indexOf('a'), 10)).toBe(false);
+  });
+});
+
+describe('decisionConstraint', () => {
+  it('puts the labels, functions and statuses in enums, with "" for no action', () => {
+    const schema = decisionConstraint({
+      controlLabels: ['5'],
+      functionNames: ['click_input'],
+      statuses: ['CONTINUE', 'FINISH', 'FAIL'],
+    });
+    const props = schema.properties as Record<string, { enum?: string[] }>;
+    expect(Object.keys(props)).toEqual([
+      'thought',
+      'control_label',
+      'control_name',
+      'function',
+      'args',
+      'status',
+      'plan',
+    ]);
+    expect(props.control_label!.enum).toEqual(['5', '']);
+    expect(props.function!.enum).toEqual(['click_input', '']);
+    expect(props.status!.enum).toEqual(['CONTINUE', 'FINISH', 'FAIL']);
+  });
+
+  it('rejects bad options with the fix', () => {
+    expect(() => decisionConstraint({ controlLabels: 'a' } as never)).toThrow(/controlLabels/);
+    expect(() => decisionConstraint({ controlLabels: [], functionNames: [], allowEmpty: false })).toThrow(
+      /at least one/,
+    );
+  });
+});

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { applyRepetitionPenalty, argmax, sample, seededRandom } from './sampling';
+
+describe('sampling', () => {
+  const logits = Float32Array.from([0.5, 3, -1, 2.9, 0]);
+
+  it('picks the largest logit, among candidates when given', () => {
+    expect(argmax(logits)).toBe(1);
+    expect(argmax(logits, [0, 2, 3])).toBe(3);
+  });
+
+  it('is repeatable with a seed and follows the distribution', () => {
+    const draw = (seed: number) => {
+      const random = seededRandom(seed);
+      return Array.from({ length: 2000 }, () => sample(logits, { temperature: 1 }, random));
+    };
+    expect(draw(4)).toEqual(draw(4));
+    const counts = new Map<number, number>();
+    for (const id of draw(9)) counts.set(id, (counts.get(id) ?? 0) + 1);
+    const exp = [...logits].map(Math.exp);
+    const total = exp.reduce((a, b) => a + b, 0);
+    expect(counts.get(1)! / 2000).toBeCloseTo(exp[1]! / total, 1);
+  });
+
+  it('restricts to top-k and top-p', () => {
+    const random = seededRandom(1);
+    const topK = new Set(
+      Array.from({ length: 300 }, () => sample(logits, { temperature: 5, topK: 2 }, random)),
+    );
+    expect([...topK].sort()).toEqual([1, 3]);
+    const topP = new Set(
+      Array.from({ length: 300 }, () => sample(logits, { temperature: 1, topP: 0.4 }, random)),
+    );
+    expect([...topP]).toEqual([1]);
+    const restricted = new Set(
+      Array.from({ length: 300 }, () => sample(logits, { temperature: 1, topK: 1 }, random, [0, 4])),
+    );
+    expect([...restricted]).toEqual([0]);
+  });
+
+  it('penalises seen tokens in both signs', () => {
+    const copy = logits.slice();
+    applyRepetitionPenalty(copy, [1, 2], 2);
+    expect([...copy].map((v) => Math.round(v * 100) / 100)).toEqual([0.5, 1.5, -2, 2.9, 0]);
+  });
+});

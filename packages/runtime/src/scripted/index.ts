@@ -1,0 +1,8 @@
+export {
+  createScriptedModel,
+  loadScriptedModel,
+  type RecordedOutput,
+  RecordedOutputSchema,
+  ScriptedModel,
+  type ScriptedModelOptions,
+} from './scripted-model';

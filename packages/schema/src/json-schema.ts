@@ -1,0 +1,106 @@
+import { z } from 'zod';
+import { ActionCall, BuiltinAction } from './action';
+import { Control, ControlSummary, CoordinateSpace, Rect, ResolvedControl } from './control';
+import { DataflowRecord, DataflowTask, InstantiatedStep, InstantiatedTask, TaskPlanPair } from './dataset';
+import { Decision, LamOutput, UfoAppAgentOutput } from './decision';
+import {
+  ExecutionEvaluation,
+  FilterVerdict,
+  OfflineStepEvalRecord,
+  OfflineTaskEvalRecord,
+  OnlineEvalRecord,
+  PaperPlanningJudgement,
+  PaperTaskActionEvaluation,
+  PlanningEvalRecord,
+  PlanningJudgement,
+  TaskActionEvaluation,
+} from './evaluation';
+import { Observation, ObservationSummary, ScreenshotRef } from './observation';
+import { PreferencePair, SftSample, StepRewardSample } from './training';
+import {
+  ActionResult,
+  SafetyVerdict,
+  Session,
+  Step,
+  TokenUsage,
+  Trajectory,
+  TrajectoryLogRecord,
+} from './trajectory';
+import { UfoDataflowRecord, UfoDataflowTask, UfoPlanStep } from './ufo';
+
+/** Every named schema of the package, by name: what {@link jsonSchemas} exports. */
+export const SCHEMAS = {
+  CoordinateSpace,
+  Rect,
+  Control,
+  ControlSummary,
+  ResolvedControl,
+  ScreenshotRef,
+  Observation,
+  ObservationSummary,
+  ActionCall,
+  BuiltinAction,
+  Decision,
+  LamOutput,
+  UfoAppAgentOutput,
+  SafetyVerdict,
+  ActionResult,
+  TokenUsage,
+  Step,
+  Trajectory,
+  Session,
+  TrajectoryLogRecord,
+  TaskPlanPair,
+  DataflowTask,
+  InstantiatedStep,
+  InstantiatedTask,
+  DataflowRecord,
+  ExecutionEvaluation,
+  TaskActionEvaluation,
+  PaperTaskActionEvaluation,
+  FilterVerdict,
+  PlanningJudgement,
+  PaperPlanningJudgement,
+  PlanningEvalRecord,
+  OfflineStepEvalRecord,
+  OfflineTaskEvalRecord,
+  OnlineEvalRecord,
+  SftSample,
+  StepRewardSample,
+  PreferencePair,
+  UfoPlanStep,
+  UfoDataflowRecord,
+  UfoDataflowTask,
+} as const satisfies Record<string, z.ZodType>;
+
+/** The name of a schema in {@link SCHEMAS}. */
+export type SchemaName = keyof typeof SCHEMAS;
+
+/** Options of {@link toJsonSchema}. */
+export interface JsonSchemaOptions {
+  /**
+   * `output` (default): the shape of parsed records, as written to files (fields with defaults
+   * are required). `input`: what a producer may write (fields with defaults are optional).
+   */
+  io?: 'input' | 'output';
+  /** JSON Schema dialect (default `draft-2020-12`). */
+  target?: 'draft-2020-12' | 'draft-07';
+}
+
+/** Exports a zod schema as a JSON Schema object (via zod's `z.toJSONSchema`). */
+export function toJsonSchema(schema: z.ZodType, options: JsonSchemaOptions = {}): Record<string, unknown> {
+  return z.toJSONSchema(schema, {
+    io: options.io ?? 'output',
+    target: options.target ?? 'draft-2020-12',
+    unrepresentable: 'any',
+  }) as Record<string, unknown>;
+}
+
+/** Exports every schema of {@link SCHEMAS} as JSON Schema, by name, each with a `title`. */
+export function jsonSchemas(options: JsonSchemaOptions = {}): Record<SchemaName, Record<string, unknown>> {
+  const out = {} as Record<SchemaName, Record<string, unknown>>;
+  for (const [name, schema] of Object.entries(SCHEMAS) as [SchemaName, z.ZodType][]) {
+    out[name] = { title: name, ...toJsonSchema(schema, options) };
+  }
+  return out;
+}

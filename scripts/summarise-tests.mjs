@@ -1,0 +1,29 @@
+// Sums the vitest JSON reports (<package>/.reports/vitest.json) into "N passed, N failed".
+// Exits 1 when a test failed or when a package that has tests left no report.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const roots = ['packages', 'apps', 'tests'];
+let passed = 0;
+let failed = 0;
+const missing = [];
+for (const root of roots) {
+  if (!existsSync(root)) continue;
+  for (const dir of readdirSync(root)) {
+    const pkg = join(root, dir);
+    if (!existsSync(join(pkg, 'package.json'))) continue;
+    const report = join(pkg, '.reports', 'vitest.json');
+    if (!existsSync(report)) {
+      missing.push(pkg);
+      continue;
+    }
+    const json = JSON.parse(readFileSync(report, 'utf8'));
+    passed += json.numPassedTests ?? 0;
+    failed += json.numFailedTests ?? 0;
+    if ((json.numFailedTestSuites ?? 0) > 0 && (json.numFailedTests ?? 0) === 0)
+      failed += json.numFailedTestSuites;
+  }
+}
+if (missing.length > 0) console.log(`no test report from: ${missing.join(', ')}`);
+console.log(`${passed} passed, ${failed + missing.length} failed`);
+process.exit(failed + missing.length > 0 ? 1 : 0);
