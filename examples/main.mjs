@@ -1,28 +1,57 @@
-// The main job until the reference agent lands: score a small set of recorded decisions with the
-// paper's offline metrics and check a recorded trajectory file.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { validateTrajectoryFile } from '@lam/agent';
-import { decisionMetrics } from '@lam/eval';
+// The README's main job: the reference agent (`lam run`) on a Writer task in real LibreOffice.
+// 1. Replays the task's recorded reference decisions through the full loop (observe, prompt,
+//    parse, resolve, safety, execute, record) and checks the saved document.
+// 2. Runs the same task with a small ONNX model the project generates (untrained: it shows the
+//    runtime and constrained decoding at work, not a skilled agent).
+// Usage: node examples/main.mjs [--out <dir>]
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runCommand } from '@lam/agent';
+import { readTextDocument } from '@lam/grounding/desktop';
+import { createTestModel } from '@lam/runtime/testing';
 
-const bold = { controlLabel: '12', controlName: 'Bold', function: 'click_input', args: {}, status: 'FINISH' };
-const metrics = decisionMetrics([{ taskId: 'writer_1', steps: [{ expected: bold, predicted: bold }] }]);
-console.log('offline metrics:', metrics);
+const here = dirname(fileURLToPath(import.meta.url));
+const outFlag = process.argv.indexOf('--out');
+const out = resolve(outFlag > 0 ? process.argv[outFlag + 1] : join(here, '..', 'runs'));
+const taskDir = join(here, 'tasks', 'bold-title');
+const task = JSON.parse(readFileSync(join(taskDir, 'task.json'), 'utf8'));
+const io = { log: (line) => console.log(`  ${line}`) };
 
-const file = join(mkdtempSync(join(tmpdir(), 'lam-main-')), 'run.jsonl');
-writeFileSync(
-  file,
-  [
-    {
-      kind: 'trajectory-start',
-      trajectoryId: 't1',
-      request: 'Make the title bold',
-      startedAt: new Date().toISOString(),
-    },
-    { kind: 'step', trajectoryId: 't1', step: { index: 1, decision: { thought: '', ...bold, plan: [] } } },
-  ]
-    .map((r) => `${JSON.stringify(r)}\n`)
-    .join(''),
+console.log(`\n[1/2] ${task.taskId}: replay of the reference trajectory (recorded decisions, not a model)`);
+const replay = await runCommand(
+  {
+    request: task.request,
+    app: task.app,
+    doc: join(taskDir, task.document),
+    model: `scripted:${join(taskDir, task.reference)}`,
+    out,
+    confirm: 'no',
+    replay: true,
+  },
+  io,
 );
-console.log('trajectory check:', await validateTrajectoryFile(file));
+const saved = await readTextDocument(replay.document.replace(/\.fodt$/, '.odt'));
+const title = saved.paragraphs[0];
+const titleBold = title.runs.length > 0 && title.runs.every((r) => r.bold);
+console.log(`  check: the title "${title.text}" is ${titleBold ? 'bold: PASS' : 'not bold: FAIL'}`);
+
+console.log('\n[2/2] the same task with a project-made ONNX model (random weights, constrained decoding)');
+const model = await createTestModel(join(out, 'models', 'tiny'), { maxPositions: 16384, merges: 2000 });
+console.log(`  model: ${model.parameters.toLocaleString('en')} parameters in ${model.dir}`);
+const onnx = await runCommand(
+  {
+    request: task.request,
+    app: task.app,
+    doc: join(taskDir, task.document),
+    model: `onnx:${model.dir}`,
+    out,
+    maxSteps: 3,
+    confirm: 'no',
+  },
+  io,
+);
+
+console.log(`\nreplay: ${replay.status}, ${replay.steps.length} steps; trajectory ${replay.trajectoryFile}`);
+console.log(`onnx:   ${onnx.status}, ${onnx.steps.length} steps; trajectory ${onnx.trajectoryFile}`);
+if (replay.status !== 'finished' || !titleBold) process.exitCode = 1;

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { askOnTerminal, runCommand } from './commands/run';
 import { validateTrajectoryFile } from './commands/validate';
 import { VERSION } from './version';
 
@@ -25,6 +26,39 @@ program
       }
     }
     process.exitCode = bad > 0 ? 1 : 0;
+  });
+
+program
+  .command('run')
+  .description('Run the agent on a request in an application, recording the trajectory as it goes.')
+  .argument('<request>', 'what to do, in quotes')
+  .requiredOption('--app <app>', 'web, writer or calc')
+  .option('--url <url>', 'the page to open (web)')
+  .option('--doc <file>', 'the document to open (writer, calc)')
+  .requiredOption('--model <spec>', 'onnx:<dir>, hf:<model id>, openai:<base url>#<model> or scripted:<file>')
+  .option('--max-steps <n>', 'stop after this many steps', '20')
+  .option('--out <dir>', 'where trajectories are written', 'runs')
+  .option('--yes', 'run actions the safety policy wants confirmed without asking')
+  .option('--no-confirm', 'refuse actions the safety policy wants confirmed, without asking')
+  .option('--no-constrained', 'do not constrain decoding to the decision schema (local models)')
+  .option('--replay', 'label the run as a replay of recorded decisions')
+  .action(async (request: string, flags: Record<string, string | boolean | undefined>) => {
+    const result = await runCommand(
+      {
+        request,
+        app: flags.app as 'web',
+        url: flags.url as string | undefined,
+        doc: flags.doc as string | undefined,
+        model: flags.model as string,
+        maxSteps: Number(flags.maxSteps),
+        out: flags.out as string,
+        confirm: flags.yes ? 'yes' : flags.confirm === false ? 'no' : 'ask',
+        constrained: flags.constrained !== false,
+        replay: flags.replay === true,
+      },
+      { log: (line) => console.log(line), ...(process.stdin.isTTY ? { ask: askOnTerminal } : {}) },
+    );
+    process.exitCode = result.status === 'finished' ? 0 : 1;
   });
 
 program.parseAsync().catch((error: unknown) => {

@@ -177,7 +177,14 @@ export async function runAgent(options: RunAgentOptions): Promise<RunAgentResult
         modelMs += now() - t;
         usage.inputTokens += generation.usage.inputTokens;
         usage.outputTokens += generation.usage.outputTokens;
-        const parsed = safeParseDecision(generation.text, { registry, controls, statuses });
+        // Arguments are checked by the executor, which records a bad call as a failed step the
+        // model sees in its history; here only the decision's shape and its label are checked.
+        const parsed = safeParseDecision(generation.text, {
+          registry,
+          controls,
+          statuses,
+          validateArgs: false,
+        });
         if (parsed.success) {
           decision = parsed.decision;
           break;
@@ -191,6 +198,8 @@ export async function runAgent(options: RunAgentOptions): Promise<RunAgentResult
       }
 
       if (decision === undefined) {
+        totals.modelMs += modelMs;
+        totals.envMs += envMs;
         status = 'failed';
         reason = `the model's answer could not be parsed: ${parseError}`;
         break;

@@ -174,10 +174,13 @@ export class StringFrame implements Frame {
   }
   get rem() {
     if (this.phase === DONE) return 0;
+    // Characters still to write: the rest of an escape, what minLength still asks for, the closing quote.
+    // An escape counts as one character of the string once complete.
     const need = Math.max(0, this.minLength - this.len) + 1;
     if (this.phase === OPEN) return need + 1;
-    if (this.phase === ESCAPE) return need;
-    if (this.phase === UNICODE) return need + (4 - this.hex) - 1;
+    const afterEscape = Math.max(0, this.minLength - this.len - 1) + 1;
+    if (this.phase === ESCAPE) return 1 + afterEscape;
+    if (this.phase === UNICODE) return 4 - this.hex + afterEscape;
     return need;
   }
 

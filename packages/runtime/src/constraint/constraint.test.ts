@@ -164,6 +164,19 @@ describe('ConstrainedDecoder', () => {
     );
   });
 
+  it('counts the rest of an escape in what a string still needs', () => {
+    // After `"\\uC0E` the string needs one more hex digit and the closing quote: two more tokens.
+    const d = new ConstrainedDecoder(compileConstraint({ type: 'string' }), index, new Set([END]));
+    for (const ch of '"\\uC0') d.accept(pieces.indexOf(ch));
+    expect(d.allows(pieces.indexOf('E'), 2)).toBe(false);
+    expect(d.allows(pieces.indexOf('E'), 3)).toBe(true);
+    // After `"\\` it needs the escaped character and the closing quote.
+    const e = new ConstrainedDecoder(compileConstraint({ type: 'string' }), index, new Set([END]));
+    e.accept(pieces.indexOf('"'));
+    expect(e.allows(pieces.indexOf('\\'), 2)).toBe(false);
+    expect(e.allows(pieces.indexOf('\\'), 3)).toBe(true);
+  });
+
   it('offers the end token only once the value is complete', () => {
     const d = new ConstrainedDecoder(compileConstraint({ type: 'integer' }), index, new Set([END]));
     expect(d.allowed(10)).not.toContain(END);

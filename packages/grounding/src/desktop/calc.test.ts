@@ -1,0 +1,152 @@
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Control, Observation } from '@lam/schema';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { executeAction } from '../executor';
+import { createDesktopEnvironment, type DesktopEnvironment } from './desktop-environment';
+import { LAM_DesktopAppGoneError } from './errors';
+import { readSpreadsheet, type SpreadsheetState } from './readers';
+
+// One Calc session for the whole file; the last test kills LibreOffice on purpose.
+let env: DesktopEnvironment;
+let dir: string;
+let step = 0;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'lam-calc-test-'));
+  copyFileSync(join(import.meta.dirname, '__fixtures__', 'sales.fods'), join(dir, 'sales.fods'));
+  env = await createDesktopEnvironment({ document: join(dir, 'sales.fods') });
+}, 90_000);
+
+afterAll(async () => {
+  await env?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+function find(obs: Observation, name: string, type?: string): Control {
+  const found = obs.controls.find((c) => c.name === name && (type === undefined || c.type === type));
+  if (found === undefined) {
+    throw new Error(
+      `no control ${type ?? ''} "${name}" among: ${obs.controls.map((c) => `${c.type}:${c.name}`).join(', ')}`,
+    );
+  }
+  return found;
+}
+
+async function act(fn: string, args: Record<string, unknown>, control?: Control): Promise<unknown> {
+  const result = await executeAction(env, { function: fn, args }, { control });
+  expect(result.error, `${fn} failed`).toBeUndefined();
+  return result.output;
+}
+
+async function saved(ext = '.ods'): Promise<SpreadsheetState> {
+  step++;
+  const path = (await act('save_as', { file_dir: dir, file_name: `step-${step}`, file_ext: ext })) as string;
+  return readSpreadsheet(path);
+}
+
+describe('Calc through AT-SPI', () => {
+  test('observe: bounded (the sheet is never walked), selection and active cell through the Table interface', async () => {
+    await act('select_range', { range: 'B3' });
+    const started = performance.now();
+    const obs = await env.observe();
+    expect(performance.now() - started).toBeLessThan(5_000);
+    expect(obs.application).toBe('soffice-calc');
+    expect(obs.metadata?.nodes).toBeLessThan(1_000);
+    expect(obs.metadata?.calc).toMatchObject({
+      sheet: 'Sales',
+      rows: 1048576,
+      columns: 16384,
+      selection: 'B3',
+      activeCell: 'B3',
+      activeCellText: '80',
+    });
+    expect(find(obs, 'Sheet Sales', 'Table').rect?.width).toBeGreaterThan(100);
+    const cell = find(obs, 'B3', 'DataItem');
+    expect(cell.value).toBe('80');
+    expect(find(obs, 'Name Box', 'Edit').value).toBe('B3');
+    expect(obs.canvasText).toContain('used range A1:B4');
+    expect(obs.canvasText).toContain('North\t120');
+  });
+
+  test('task: enter values (set_cell_values) and read them back (get_cell_values)', async () => {
+    expect(await act('set_cell_values', { start: 'A5', values: [['West', 60]] })).toBe(
+      'Wrote 1 row(s) from A5.',
+    );
+    expect(await act('get_cell_values', { range: 'A4:B5' })).toEqual([
+      ['East', 95],
+      ['West', 60],
+    ]);
+    const sheet = (await saved()).sheets[0]!;
+    expect(sheet.cells.A5?.value).toBe('West');
+    expect(sheet.cells.B5?.value).toBe(60);
+  });
+
+  test('task: type a formula into a cell with the keyboard', async () => {
+    await act('select_range', { range: 'C2' });
+    const obs = await env.observe({ canvas: false });
+    await act('keyboard_input', { keys: '=B2*2{ENTER}' }, find(obs, 'Sheet Sales', 'Table'));
+    const sheet = (await saved()).sheets[0]!;
+    expect(sheet.cells.C2).toMatchObject({ value: 240, formula: '=B2*2' });
+  });
+
+  test('task: a sum under a column', async () => {
+    await act('set_cell_values', { start: 'A6', values: [['Total', '=SUM(B2:B5)']] });
+    expect(await act('get_cell_values', { range: 'B6' })).toEqual([[355]]);
+    const sheet = (await saved()).sheets[0]!;
+    expect(sheet.cells.B6).toMatchObject({ value: 355, formula: '=SUM(B2:B5)' });
+  });
+
+  test('task: bold the header row', async () => {
+    await act('select_range', { range: 'A1:B1' });
+    await act('keyboard_input', { keys: '^b', control_focus: false });
+    const sheet = (await saved()).sheets[0]!;
+    expect(sheet.cells.A1?.format.bold).toBe(true);
+    expect(sheet.cells.B1?.format.bold).toBe(true);
+    expect(sheet.cells.A2?.format.bold).toBe(false);
+  });
+
+  test('task: sort a range ascending (the Sort Ascending button)', async () => {
+    await act('select_range', { range: 'A2:B5' });
+    const obs = await env.observe({ canvas: false });
+    await act('click_input', { button: 'left' }, find(obs, 'Sort Ascending', 'Button'));
+    const sheet = (await saved('.xlsx')).sheets[0]!;
+    expect(sheet.rows.slice(1, 5).map((r) => r[0])).toEqual(['East', 'North', 'South', 'West']);
+    expect(sheet.rows.slice(1, 5).map((r) => r[1])).toEqual([95, 120, 80, 60]);
+  });
+
+  test('bad arguments come back as a clear error', async () => {
+    const result = await executeAction(env, {
+      function: 'select_range',
+      args: { range: 'B2', sheet: 'Nope' },
+    });
+    expect(result.ok).toBe(false);
+    expect(result.error).toContain("no sheet named 'Nope'");
+  });
+
+  test('killing LibreOffice mid-action gives a clear error, not a hang', async () => {
+    const session = env.session;
+    const pids = session.officePids();
+    expect(pids.length).toBeGreaterThan(0);
+    const obs = await env.observe({ canvas: false });
+    const typing = env.execute({
+      function: 'keyboard_input',
+      args: { keys: 'x'.repeat(400), control_focus: true },
+      control: find(obs, 'Sheet Sales', 'Table'),
+    });
+    await new Promise((r) => setTimeout(r, 700));
+    for (const pid of pids) process.kill(pid, 'SIGKILL');
+    const started = performance.now();
+    const error = await typing.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(LAM_DesktopAppGoneError.isInstance(error)).toBe(true);
+    expect(String((error as Error).message)).toContain('LibreOffice');
+    expect(performance.now() - started).toBeLessThan(5_000);
+    const next = await executeAction(env, { function: 'get_cell_values', args: { range: 'A1' } });
+    expect(next.ok).toBe(false);
+    expect(next.error).toContain('start a new one');
+  });
+});

@@ -1,0 +1,242 @@
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Control, Observation } from '@lam/schema';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { executeAction } from '../executor';
+import { createDesktopEnvironment, DesktopEnvironment } from './desktop-environment';
+import { readTextDocument, type TextDocumentState } from './readers';
+
+// One Writer session for the whole file: the tests run in order and build on each other's document.
+let env: DesktopEnvironment;
+let dir: string;
+let step = 0;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'lam-writer-test-'));
+  copyFileSync(join(import.meta.dirname, '__fixtures__', 'report.fodt'), join(dir, 'report.fodt'));
+  env = await createDesktopEnvironment({ document: join(dir, 'report.fodt') });
+}, 90_000);
+
+afterAll(async () => {
+  await env?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+function find(obs: Observation, name: string, type?: string): Control {
+  const found = obs.controls.find((c) => c.name === name && (type === undefined || c.type === type));
+  if (found === undefined) {
+    throw new Error(
+      `no control ${type ?? ''} "${name}" among: ${obs.controls.map((c) => `${c.type}:${c.name}`).join(', ')}`,
+    );
+  }
+  return found;
+}
+
+/** Runs one action through the same path an agent uses (validation, environment) and expects success. */
+async function act(fn: string, args: Record<string, unknown>, control?: Control): Promise<unknown> {
+  const result = await executeAction(env, { function: fn, args }, { control });
+  expect(result.error, `${fn} failed`).toBeUndefined();
+  expect(result.ok).toBe(true);
+  return result.output;
+}
+
+async function click(name: string, type?: string): Promise<void> {
+  const obs = await env.observe({ canvas: false });
+  await act('click_input', { button: 'left', double: false }, find(obs, name, type));
+}
+
+/** Saves a copy of the document and reads it back with the state reader. */
+async function saved(ext = '.odt'): Promise<TextDocumentState> {
+  step++;
+  const path = (await act('save_as', { file_dir: dir, file_name: `step-${step}`, file_ext: ext })) as string;
+  expect(existsSync(path)).toBe(true);
+  return readTextDocument(path);
+}
+
+function runOf(state: TextDocumentState, text: string) {
+  for (const p of state.paragraphs) for (const r of p.runs) if (r.text.includes(text)) return r;
+  throw new Error(`no run with "${text}" in ${JSON.stringify(state.paragraphs.map((p) => p.runs))}`);
+}
+
+function paragraphOf(state: TextDocumentState, text: string) {
+  const p = state.paragraphs.find((q) => q.text.includes(text));
+  if (p === undefined) throw new Error(`no paragraph with "${text}": ${state.text}`);
+  return p;
+}
+
+describe('Writer through AT-SPI', () => {
+  test('observe: controls with types, states and boxes on screen; the document as canvas text', async () => {
+    const obs = await env.observe({ tree: true });
+    expect(obs.application).toBe('soffice-writer');
+    expect(obs.window?.title).toContain('report');
+    expect(obs.canvasText).toContain('Sales grew strongly in the north region.');
+    const bold = find(obs, 'Bold', 'Button');
+    expect(bold.states).toMatchObject({ enabled: true, visible: true, pressed: false });
+    const document = obs.controls.find((c) => c.type === 'Document');
+    expect(document?.states?.editable).toBe(true);
+    expect(find(obs, 'Format', 'MenuItem').rect?.y).toBe(0);
+    // The correction moved LibreOffice's own widgets below the 25 px GTK menu bar.
+    const standard = find(obs, 'Save', 'Button');
+    expect(standard.rect!.y).toBeGreaterThanOrEqual(25);
+    for (const c of obs.controls) {
+      expect(c.rect!.x + c.rect!.width / 2).toBeLessThan(1280);
+      expect(c.rect!.y + c.rect!.height / 2).toBeLessThan(800);
+    }
+    expect(obs.controls.map((c) => c.label)).toEqual(obs.controls.map((_, i) => String(i + 1)));
+    expect(obs.tree?.type).toBe('Window');
+    expect(obs.metadata?.nodes).toBeLessThan(1_000);
+  });
+
+  test('a real mouse click lands on the control the corrected box names', async () => {
+    await act('select_text', { text: 'Quarterly report' });
+    const obs = await env.observe({ canvas: false });
+    const italic = find(obs, 'Italic', 'Button');
+    // A second environment on the same session that always clicks with the mouse at the control's box.
+    const mouseEnv = new DesktopEnvironment(env.session, { clickMode: 'mouse', ownsSession: false });
+    const result = await executeAction(
+      mouseEnv,
+      { function: 'click_input', args: { button: 'left' } },
+      { control: italic },
+    );
+    expect(result.ok).toBe(true);
+    const after = await env.observe({ canvas: false });
+    expect(find(after, 'Italic', 'Button').states?.pressed).toBe(true);
+    expect(runOf(await saved(), 'Quarterly report').italic).toBe(true);
+  });
+
+  test('screenshot: a PNG of the whole display', async () => {
+    const shot = await env.screenshot();
+    expect(shot.width).toBe(1280);
+    expect(shot.height).toBe(800);
+    expect(Buffer.from(shot.data.subarray(1, 4)).toString()).toBe('PNG');
+    const obs = await env.observe({ canvas: false, screenshotPath: join(dir, 'shot.png') });
+    expect(obs.screenshot?.sha256).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  test('task: bold a phrase (select_text, then the Bold button through its AT-SPI action)', async () => {
+    expect(await act('select_text', { text: 'quarterly report is ready' })).toBe(
+      'Text quarterly report is ready is selected.',
+    );
+    await click('Bold', 'Button');
+    const state = await saved();
+    expect(runOf(state, 'quarterly report is ready').bold).toBe(true);
+    expect(runOf(state, 'for review').bold).toBe(false);
+  });
+
+  test('task: italic and underline a phrase with keyboard shortcuts in send_keys syntax', async () => {
+    await act('select_text', { text: 'strongly' });
+    await act('keyboard_input', { keys: '{VK_CONTROL}i', control_focus: false });
+    await act('select_text', { text: 'north region' });
+    await act('keyboard_input', { keys: '^u', control_focus: false });
+    const state = await saved();
+    expect(runOf(state, 'strongly').italic).toBe(true);
+    expect(runOf(state, 'north region').underline).toBe(true);
+    expect(runOf(state, 'Sales grew').underline).toBe(false);
+  });
+
+  test('task: highlight a phrase (the Character Highlighting Color button)', async () => {
+    await act('select_text', { text: 'before Friday' });
+    await click('Character Highlighting Color', 'Button');
+    const run = runOf(await saved(), 'before Friday');
+    expect(run.highlight).toMatch(/^#[0-9a-f]{6}$/);
+  });
+
+  test('task: delete a phrase', async () => {
+    await act('select_text', { text: 'Please remove this obsolete sentence.' });
+    await act('keyboard_input', { keys: '{DELETE}', control_focus: false });
+    const state = await saved();
+    expect(state.text).not.toContain('obsolete');
+    expect(state.text).toContain('Send comments before Friday.');
+  });
+
+  test('task: type text into the document and set its font (set_edit_text, select_text, set_font)', async () => {
+    const obs = await env.observe({ canvas: false });
+    const document = obs.controls.find((c) => c.type === 'Document')!;
+    await act('keyboard_input', { keys: '^{END}', control_focus: true }, document);
+    await act('set_edit_text', { text: '\nTyped by the agent.' }, document);
+    expect(await act('select_text', { text: 'Typed by the agent.' })).toBe(
+      'Text Typed by the agent. is selected.',
+    );
+    await act('set_font', { font_name: 'Liberation Sans', font_size: 14 });
+    const run = runOf(await saved(), 'Typed by the agent.');
+    expect(run.font).toBe('Liberation Sans');
+    expect(run.size).toBe(14);
+    expect(await act('select_text', { text: 'no such words' })).toBe('Text no such words is not found.');
+  });
+
+  test('task: make a paragraph a bulleted list (the Unordered List button)', async () => {
+    await act('select_text', { text: 'Sales grew' });
+    await click('Unordered List', 'Button');
+    const p = paragraphOf(await saved(), 'Sales grew');
+    expect(p.list).toEqual({ level: 1, bullet: true });
+  });
+
+  test('task: set double line spacing through the Format menu', async () => {
+    await act('select_text', { text: 'The quarterly' });
+    await click('Format', 'MenuItem');
+    await click('Spacing', 'MenuItem');
+    await click('Line Spacing: 2', 'MenuItem');
+    const p = paragraphOf(await saved(), 'The quarterly');
+    expect(p.lineSpacing).toBe('200%');
+  });
+
+  test('task: insert a page break before a paragraph', async () => {
+    await act('select_text', { text: 'Send comments' });
+    await act('keyboard_input', { keys: '{HOME}^{ENTER}', control_focus: false });
+    const p = paragraphOf(await saved(), 'Send comments');
+    expect(p.pageBreakBefore).toBe(true);
+  });
+
+  test('task: insert a table of a given size, select it and set its font', async () => {
+    expect(await act('insert_table', { rows: 3, columns: 4 })).toContain('table 1');
+    expect(await act('select_table', { number: 1 })).toBe('Table 1 is selected.');
+    expect(await act('select_table', { number: 2 })).toBe('Table number 2 is out of range.');
+    await act('select_table', { number: 1 });
+    await act('keyboard_input', { keys: 'cell', control_focus: false });
+    await act('select_table', { number: 1 });
+    await act('set_font', { font_name: 'Liberation Mono' });
+    const state = await saved();
+    expect(state.tables).toHaveLength(1);
+    expect(state.tables[0]!.rows).toHaveLength(3);
+    expect(state.tables[0]!.rows.every((r) => r.length === 4)).toBe(true);
+    expect(state.tables[0]!.rows.flat()).toContain('cell');
+    const cell = state.paragraphs.find((p) => p.table === 0 && p.text === 'cell');
+    expect(cell?.runs[0]?.font).toBe('Liberation Mono');
+  });
+
+  test('task: change the page orientation to landscape in the Page Style dialog', async () => {
+    await act('select_text', { text: 'Quarterly report' });
+    await click('Format', 'MenuItem');
+    await click('Page Style...', 'MenuItem');
+    let obs = await env.observe({ canvas: false });
+    for (let i = 0; i < 20 && !obs.controls.some((c) => c.type === 'TabItem' && c.name === 'Page'); i++) {
+      await new Promise((r) => setTimeout(r, 250));
+      obs = await env.observe({ canvas: false });
+    }
+    await act('click_input', { button: 'left' }, find(obs, 'Page', 'TabItem'));
+    obs = await env.observe({ canvas: false });
+    await act('click_input', { button: 'left' }, find(obs, 'Landscape', 'RadioButton'));
+    obs = await env.observe({ canvas: false });
+    await act('click_input', { button: 'left' }, find(obs, 'OK', 'Button'));
+    const state = await saved();
+    expect(state.page.orientation).toBe('landscape');
+  });
+
+  test('save_as .docx: the state reader reads Word files too', async () => {
+    const state = await saved('.docx');
+    expect(runOf(state, 'quarterly report is ready').bold).toBe(true);
+    expect(runOf(state, 'Typed by the agent.').size).toBe(14);
+    expect(state.tables[0]!.rows).toHaveLength(3);
+    expect(await env.location()).toBe(join(dir, `step-${step}.docx`));
+  });
+
+  test('an action for Calc is refused with the list of what Writer supports', async () => {
+    const result = await executeAction(env, {
+      function: 'set_cell_values',
+      args: { start: 'A1', values: [[1]] },
+    });
+    expect(result.ok).toBe(false);
+    expect(result.error).toContain('does not implement "set_cell_values"');
+  });
+});
