@@ -82,27 +82,26 @@ if (process.argv[2] === '--child') {
     for (const size of SIZES) {
       const file = join(dir, `steps-${size}.jsonl`);
       generate(file, size);
-      // Best of three runs for speed; memory is the peak of the process that read the file.
-      const runs = [];
-      for (let r = 0; r < 3; r++) {
-        // A 64 MiB old-space cap: a reader that held the file (22-215 MiB) in memory would die.
-        const out = spawnSync(
-          process.execPath,
-          ['--expose-gc', `--max-old-space-size=${HEAP_CAP_MIB}`, self, '--child', file],
-          {
-            encoding: 'utf8',
-          },
-        );
+      // Speed: best of three runs with Node's default heap. Memory: a fourth run with the old
+      // space capped at 64 MiB, which a reader that held the file (22-215 MiB) would not survive;
+      // its peak RSS is the memory figure. (The cap itself costs speed: more major collections.)
+      const read = (args) => {
+        const out = spawnSync(process.execPath, ['--expose-gc', ...args, self, '--child', file], {
+          encoding: 'utf8',
+        });
         if (out.status !== 0) throw new Error(`child failed: ${out.stderr}`);
-        runs.push(JSON.parse(out.stdout));
-      }
+        return JSON.parse(out.stdout);
+      };
+      const runs = [read([]), read([]), read([])];
+      const capped = read([`--max-old-space-size=${HEAP_CAP_MIB}`]);
       const best = runs.reduce((a, b) => (a.seconds <= b.seconds ? a : b));
       figures[`${size}`] = {
         fileMiB: Math.round((statSync(file).size / 2 ** 20) * 10) / 10,
         steps: best.steps,
         seconds: Math.round(best.seconds * 1000) / 1000,
         stepsPerSecond: Math.round(best.steps / best.seconds),
-        peakRssMiB: Math.max(...runs.map((x) => x.peakRssMiB)),
+        peakRssMiB: capped.peakRssMiB,
+        cappedStepsPerSecond: Math.round(capped.steps / capped.seconds),
         rssAtStartMiB: best.rssBeforeMiB,
       };
       rmSync(file);
@@ -129,7 +128,7 @@ if (process.argv[2] === '--child') {
     target: `>= ${TARGET_STEPS_PER_S} steps/s parsing+validating 100,000 steps; peak memory flat in file size`,
     met: fast && flat,
     notes:
-      `Each size is read by a fresh Node process (--max-old-space-size=${HEAP_CAP_MIB}) with readJsonl(file, { schema: Step }); best of 3 runs for speed, highest peak RSS of the 3. ` +
+      `Each size is read by fresh Node processes with readJsonl(file, { schema: Step }): speed is the best of 3 runs with the default heap; peakRssMiB comes from a 4th run with --max-old-space-size=${HEAP_CAP_MIB} (a reader holding the file could not finish it). ` +
       'A step carries a 30-control observation summary, decision, resolved control, safety verdict, result, timings and usage.',
   });
 }

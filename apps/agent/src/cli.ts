@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { reportCommand } from './commands/report';
 import { askOnTerminal, runCommand } from './commands/run';
 import { validateTrajectoryFile } from './commands/validate';
 import { VERSION } from './version';
@@ -59,6 +60,20 @@ program
       { log: (line) => console.log(line), ...(process.stdin.isTTY ? { ask: askOnTerminal } : {}) },
     );
     process.exitCode = result.status === 'finished' ? 0 : 1;
+  });
+
+program
+  .command('report')
+  .description(
+    'Render the HTML report of a run (a run folder or its trajectory.jsonl), even of one cut short by a crash.',
+  )
+  .argument('<run>', 'run folder or trajectory file')
+  .option('--out <file>', 'where to write the report (default: report.html next to the trajectory)')
+  .action(async (run: string, flags: { out?: string }) => {
+    const result = await reportCommand(run, flags.out ? { out: flags.out } : {});
+    for (const problem of result.skipped) console.log(`skipped: ${problem.split('\n')[0]}`);
+    const steps = result.trajectories.reduce((n, t) => n + t.steps.length, 0);
+    console.log(`${result.file}: ${result.trajectories.length} trajectories, ${steps} steps`);
   });
 
 program.parseAsync().catch((error: unknown) => {

@@ -1,15 +1,16 @@
+export * from './checkers';
+export { LAM_EvalInputError, LAM_StateReaderError, LAM_TaskSuiteError } from './errors';
+export * from './harness';
+export * from './judges';
+export * from './metrics';
+export * from './report';
 export {
-  type DecisionMetrics,
-  type DecisionMetricsOptions,
-  decisionMetrics,
-  type ScoredDecision,
-  type ScoredStep,
-  type ScoredTask,
-  scoreStep,
-} from './metrics/decision-metrics';
-export {
-  type OnlineMetrics,
-  type OnlineMetricsOptions,
-  type OnlineTaskRun,
-  onlineMetrics,
-} from './metrics/online-metrics';
+  type BootstrapOptions,
+  bootstrapInterval,
+  type Interval,
+  type PairedComparison,
+  type PairedComparisonOptions,
+  pairedComparison,
+  seededRandom,
+  type TaskOutcome,
+} from './stats/bootstrap';

@@ -5,7 +5,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { readTextDocument } from '@lam/grounding/desktop';
 import { createTestModel } from '@lam/runtime/testing';
 import { collectTrajectories, readJsonlAll, TrajectoryLogRecord } from '@lam/schema';
@@ -70,6 +70,9 @@ describe('lam run on LibreOffice Writer', () => {
 
     const [trajectory] = await trajectoryOf(result.trajectoryFile);
     expect(trajectory).toMatchObject({ status: 'finished', request: 'Make the title bold' });
+    const html = readFileSync(result.report, 'utf8');
+    expect(html).toContain('Make the title bold');
+    expect(html).toContain('click_input');
     expect(trajectory!.steps).toHaveLength(3);
     expect(trajectory!.steps.every((s) => (s.timings.envMs ?? 0) > 0)).toBe(true);
   });
@@ -197,5 +200,21 @@ describe('a run killed with SIGKILL', () => {
     const [trajectory] = await trajectoryOf(file);
     expect(trajectory!.status).toBe('running');
     expect(trajectory!.steps.length).toBeGreaterThanOrEqual(3);
+
+    // lam report renders what the killed run left, as a separate process would.
+    const rendered = await new Promise<string>((done, fail) => {
+      const report = spawn(process.execPath, [cli, 'report', file], { stdio: ['ignore', 'pipe', 'inherit'] });
+      let text = '';
+      report.stdout.on('data', (c: Buffer) => {
+        text += c.toString();
+      });
+      report.on('exit', (code) =>
+        code === 0 ? done(text) : fail(new Error(`lam report exited with ${code}`)),
+      );
+    });
+    expect(rendered).toMatch(/report\.html: 1 trajectories, \d+ steps/);
+    const html = readFileSync(join(dirname(file), 'report.html'), 'utf8');
+    expect(html).toContain('killed or crashed');
+    expect(html).toContain('waiting 0');
   }, 120_000);
 });

@@ -6,6 +6,7 @@ import { createModel } from '@lam/runtime';
 import { type ActionRegistry, LamError, type Step } from '@lam/schema';
 import { z } from 'zod';
 import { type RunAgentResult, runAgent } from '../run/agent-loop';
+import { reportCommand } from './report';
 
 /** The options of `lam run`, validated before anything starts. */
 export const RunCommandOptions = z
@@ -102,13 +103,13 @@ function describeStep(step: Step): string {
 
 /**
  * `lam run`: opens the application (for Writer and Calc, on a copy of the document), loads the
- * model, runs the agent loop, and writes the trajectory to `<out>/<trajectory id>/trajectory.jsonl`
- * as it goes.
+ * model, runs the agent loop, writes the trajectory to `<out>/<trajectory id>/trajectory.jsonl`
+ * as it goes, and the HTML report next to it at the end.
  */
 export async function runCommand(
   input: RunCommandOptions,
   io: RunCommandIo,
-): Promise<RunAgentResult & { trajectoryFile: string; document?: string }> {
+): Promise<RunAgentResult & { trajectoryFile: string; report: string; document?: string }> {
   const parsed = RunCommandOptions.safeParse(input);
   if (!parsed.success) {
     const problems = parsed.error.issues
@@ -156,7 +157,9 @@ export async function runCommand(
     io.log(
       `${result.status}${result.reason ? `: ${result.reason}` : ''} after ${result.steps.length} steps in ${(t.totalMs / 1000).toFixed(2)} s (model ${(t.modelMs / 1000).toFixed(2)} s, environment ${(t.envMs / 1000).toFixed(2)} s)`,
     );
-    return { ...result, trajectoryFile, ...(document ? { document } : {}) };
+    const report = await reportCommand(trajectoryFile);
+    io.log(`report: ${report.file}`);
+    return { ...result, trajectoryFile, report: report.file, ...(document ? { document } : {}) };
   } finally {
     await environment.close();
     await model.dispose();

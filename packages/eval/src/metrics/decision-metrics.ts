@@ -1,4 +1,5 @@
 import type { Decision } from '@lam/schema';
+import { rate } from './rate';
 
 /** The part of a decision that offline metrics compare. */
 export type ScoredDecision = Pick<Decision, 'controlLabel' | 'controlName' | 'function' | 'args' | 'status'>;
@@ -96,6 +97,93 @@ export function scoreStep(step: ScoredStep, options: DecisionMetricsOptions = {}
   };
 }
 
+/** Options of {@link DecisionMetricsAccumulator}. */
+export interface DecisionAccumulatorOptions extends DecisionMetricsOptions {
+  /** Keep the per-task list in the result (default true); turn off to stream millions of steps in flat memory. */
+  keepPerTask?: boolean;
+  /**
+   * Steps of a task come one after another (default false). When true a task is closed as soon as a
+   * step of another task arrives, so memory stays flat; when false every task stays open until the end.
+   */
+  grouped?: boolean;
+}
+
+interface OpenTask {
+  steps: number;
+  succeeded: number;
+}
+
+/**
+ * Computes {@link decisionMetrics} one step at a time, for inputs too large to hold (a JSONL file of
+ * scored steps). A `null` prediction (unparsable output, timeout) counts as wrong on every measure.
+ */
+export class DecisionMetricsAccumulator {
+  private steps = 0;
+  private object = 0;
+  private operation = 0;
+  private status = 0;
+  private success = 0;
+  private tasks = 0;
+  private succeededTasks = 0;
+  private readonly open = new Map<string, OpenTask>();
+  private readonly perTask: DecisionMetrics['perTask'] = [];
+
+  constructor(private readonly options: DecisionAccumulatorOptions = {}) {}
+
+  /** Adds one scored step of task `taskId`. */
+  add(taskId: string, step: Omit<ScoredStep, 'predicted'> & { predicted: ScoredDecision | null }): void {
+    if (this.options.grouped === true && !this.open.has(taskId)) this.closeAll();
+    let task = this.open.get(taskId);
+    if (task === undefined) {
+      task = { steps: 0, succeeded: 0 };
+      this.open.set(taskId, task);
+    }
+    const score =
+      step.predicted === null
+        ? { object: false, operation: false, status: false, success: false }
+        : scoreStep(step as ScoredStep, this.options);
+    this.steps++;
+    this.object += Number(score.object);
+    this.operation += Number(score.operation);
+    this.status += Number(score.status);
+    this.success += Number(score.success);
+    task.steps++;
+    task.succeeded += Number(score.success);
+  }
+
+  /** Adds a task with no steps (it counts as a success, as all of its zero steps succeed). */
+  addEmptyTask(taskId: string): void {
+    if (this.options.grouped === true) this.closeAll();
+    if (!this.open.has(taskId)) this.open.set(taskId, { steps: 0, succeeded: 0 });
+  }
+
+  private closeAll(): void {
+    for (const [taskId, t] of this.open) {
+      const success = t.succeeded === t.steps;
+      this.tasks++;
+      this.succeededTasks += Number(success);
+      if (this.options.keepPerTask !== false)
+        this.perTask.push({ taskId, steps: t.steps, succeededSteps: t.succeeded, success });
+    }
+    this.open.clear();
+  }
+
+  /** The metrics so far (closes the open tasks; more steps may still be added after). */
+  result(): DecisionMetrics {
+    this.closeAll();
+    return {
+      objectAccuracy: rate(this.object, this.steps),
+      operationAccuracy: rate(this.operation, this.steps),
+      statusAccuracy: rate(this.status, this.steps),
+      stepSuccessRate: rate(this.success, this.steps),
+      taskSuccessRate: rate(this.succeededTasks, this.tasks),
+      steps: this.steps,
+      tasks: this.tasks,
+      perTask: [...this.perTask],
+    };
+  }
+}
+
 /**
  * The offline decision metrics of the paper's Table 3 (PAPER.md §6.2): Object Acc, Operation Acc,
  * Status Acc and Step Success Rate over all steps, and Task Success Rate over tasks (a task
@@ -106,39 +194,10 @@ export function decisionMetrics(
   tasks: readonly ScoredTask[],
   options: DecisionMetricsOptions = {},
 ): DecisionMetrics {
-  let steps = 0;
-  let object = 0;
-  let operation = 0;
-  let status = 0;
-  let success = 0;
-  const perTask: DecisionMetrics['perTask'] = [];
+  const accumulator = new DecisionMetricsAccumulator({ ...options, grouped: true });
   for (const task of tasks) {
-    let succeeded = 0;
-    for (const step of task.steps) {
-      const score = scoreStep(step, options);
-      steps++;
-      object += Number(score.object);
-      operation += Number(score.operation);
-      status += Number(score.status);
-      success += Number(score.success);
-      succeeded += Number(score.success);
-    }
-    perTask.push({
-      taskId: task.taskId,
-      steps: task.steps.length,
-      succeededSteps: succeeded,
-      success: succeeded === task.steps.length,
-    });
+    accumulator.addEmptyTask(task.taskId);
+    for (const step of task.steps) accumulator.add(task.taskId, step);
   }
-  const rate = (n: number, d: number) => (d === 0 ? 0 : n / d);
-  return {
-    objectAccuracy: rate(object, steps),
-    operationAccuracy: rate(operation, steps),
-    statusAccuracy: rate(status, steps),
-    stepSuccessRate: rate(success, steps),
-    taskSuccessRate: rate(perTask.filter((t) => t.success).length, perTask.length),
-    steps,
-    tasks: perTask.length,
-    perTask,
-  };
+  return accumulator.result();
 }

@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Control, JsonValue, Observation } from '@lam/schema';
@@ -11,6 +10,7 @@ import {
   LAM_StaleControlError,
   LAM_UnsupportedActionError,
 } from '../errors';
+import { writeScreenshot } from '../screenshot-file';
 import type { AccessibleRef } from './atspi';
 import { buttonNumber, heldKey, sendKeysToXdotool, typeCommands } from './input';
 import { controlStates, controlType, LISTED_TYPES } from './roles';
@@ -222,17 +222,7 @@ export class DesktopEnvironment implements Environment {
         if (frameNode !== undefined) observation.tree = toTree(frameNode);
       }
       if (options.screenshotPath !== undefined) {
-        const shot = await this.screenshot();
-        await mkdir(dirname(options.screenshotPath), { recursive: true });
-        await writeFile(options.screenshotPath, shot.data);
-        observation.screenshot = {
-          path: options.screenshotPath,
-          width: shot.width,
-          height: shot.height,
-          mimeType: 'image/png',
-          sha256: createHash('sha256').update(shot.data).digest('hex'),
-          kind: 'clean',
-        };
+        observation.screenshot = await writeScreenshot(await this.screenshot(), options.screenshotPath);
       }
       return observation;
     });

@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import {
   type ActionRegistry,
   BUILTIN_ACTIONS,
@@ -31,6 +30,7 @@ import {
   LAM_UnsupportedActionError,
 } from '../errors';
 import { parseSendKeys, toPlaywrightKey } from '../keys';
+import { writeScreenshot } from '../screenshot-file';
 import { type ChromiumLaunchOptions, connectChromium, launchChromium } from './launch';
 import {
   focusForTyping,
@@ -267,17 +267,7 @@ export class WebEnvironment implements Environment {
     };
     if (mainWalk?.text !== undefined) observation.canvasText = mainWalk.text;
     if (options.screenshotPath !== undefined) {
-      const shot = await this.screenshot();
-      await mkdir(dirname(options.screenshotPath), { recursive: true });
-      await writeFile(options.screenshotPath, shot.data);
-      observation.screenshot = {
-        path: options.screenshotPath,
-        width: shot.width,
-        height: shot.height,
-        mimeType: 'image/png',
-        sha256: createHash('sha256').update(shot.data).digest('hex'),
-        kind: 'clean',
-      };
+      observation.screenshot = await writeScreenshot(await this.screenshot(), options.screenshotPath);
     }
     return observation;
   }

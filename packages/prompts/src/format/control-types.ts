@@ -1,16 +1,9 @@
-/** The control types UFO's prompts explain, in their order (PAPER.md §3.4). */
-export const DEFAULT_GLOSSARY_TYPES = [
-  'Button',
-  'Edit',
-  'TabItem',
-  'Document',
-  'ListItem',
-  'MenuItem',
-  'ScrollBar',
-  'TreeItem',
-  'Hyperlink',
-  'ComboBox',
-] as const;
+import { KNOWN_CONTROL_TYPES } from '@lam/schema';
+/**
+ * The control types UFO's prompts explain, in their order (PAPER.md §3.4): the first ten of its
+ * `CONTROL_LIST`, which @lam/schema keeps as `KNOWN_CONTROL_TYPES`.
+ */
+export const DEFAULT_GLOSSARY_TYPES: readonly string[] = KNOWN_CONTROL_TYPES.slice(0, 10);
 
 /** What each known control type is, in words for the model. */
 export const CONTROL_TYPE_DESCRIPTIONS: Readonly<Record<string, string>> = {
