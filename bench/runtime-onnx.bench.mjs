@@ -98,8 +98,12 @@ try {
   await peerRun(16);
   const runs = { ours: [], constrained: [], peer: [] };
   for (let i = 0; i < RUNS; i++) {
+    // A full collection before each run, so no run pays for the garbage of the one before.
+    global.gc?.();
     runs.ours.push(await oursRun({ messages, maxTokens: NEW_TOKENS }));
+    global.gc?.();
     runs.peer.push(await peerRun(NEW_TOKENS));
+    global.gc?.();
     runs.constrained.push(await oursRun({ messages, maxTokens: NEW_TOKENS, constraint }));
   }
   const summary = (xs) => ({

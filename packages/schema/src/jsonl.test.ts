@@ -165,6 +165,42 @@ describe('append and read', () => {
   });
 });
 
+describe('batches()', () => {
+  it('gives the same records and lines as entries(), one array per chunk', async () => {
+    const file = tmp();
+    appendJsonl(
+      file,
+      Array.from({ length: 500 }, (_, i) => step(i + 1)),
+      { schema: StepSchema, fsync: false },
+    );
+    const entries: { line: number; value: Step }[] = [];
+    for await (const e of readJsonl(file, { schema: StepSchema }).entries()) entries.push(e);
+    const batches: { line: number; value: Step }[][] = [];
+    for await (const b of readJsonl(file, { schema: StepSchema, chunkSize: 4096 }).batches()) batches.push(b);
+    expect(batches.length).toBeGreaterThan(10);
+    expect(batches.flat()).toEqual(entries);
+    expect(entries.map((e) => e.line)).toEqual(Array.from({ length: 500 }, (_, i) => i + 1));
+  });
+
+  it('hands over the records before a bad line, then throws', async () => {
+    const file = tmp();
+    writeFileSync(
+      file,
+      `${JSON.stringify(step(1))}\n${JSON.stringify(step(2))}\n{oops\n${JSON.stringify(step(4))}\n`,
+    );
+    const seen: number[] = [];
+    const e = await errorOf(
+      (async () => {
+        for await (const b of readJsonl(file, { schema: StepSchema }).batches())
+          seen.push(...b.map((x) => x.line));
+      })(),
+    );
+    expect(seen).toEqual([1, 2]);
+    expect(LAM_JsonlParseError.isInstance(e)).toBe(true);
+    expect(e).toMatchObject({ line: 3 });
+  });
+});
+
 describe('bad lines', () => {
   const lines = [
     JSON.stringify(step(1)),

@@ -100,16 +100,25 @@ export class JsonlReader<T> implements AsyncIterable<T> {
     };
   }
 
-  [Symbol.asyncIterator](): AsyncIterator<T> {
-    return this.run((value) => value);
+  async *[Symbol.asyncIterator](): AsyncIterator<T> {
+    for await (const batch of this.run()) for (const entry of batch) yield entry.value;
   }
 
   /** The records with their line numbers. A reader can be iterated once. */
-  entries(): AsyncGenerator<JsonlEntry<T>> {
-    return this.run((value, line) => ({ line, value }));
+  async *entries(): AsyncGenerator<JsonlEntry<T>> {
+    for await (const batch of this.run()) yield* batch;
   }
 
-  private async *run<R>(wrap: (value: T, line: number) => R): AsyncGenerator<R> {
+  /**
+   * The records with their line numbers, as one array per chunk read (about `chunkSize` bytes).
+   * Faster than `entries()` for long files, as there is one await per chunk instead of one per
+   * record. When a line fails, the records before it come first in a batch of their own.
+   */
+  batches(): AsyncGenerator<JsonlEntry<T>[]> {
+    return this.run();
+  }
+
+  private async *run(): AsyncGenerator<JsonlEntry<T>[]> {
     if (this.started) throw new Error('A JsonlReader can be iterated only once; call readJsonl() again.');
     this.started = true;
     const { chunkSize = 1 << 20 } = this.options;
@@ -117,6 +126,7 @@ export class JsonlReader<T> implements AsyncIterable<T> {
     let carry: Buffer | null = null;
     let carryOffset = 0; // byte offset in the file of carry[0]
     let lineNo = 0;
+    let batch: JsonlEntry<T>[] = [];
     try {
       for await (const chunk of stream as AsyncIterable<Buffer>) {
         const buf: Buffer = carry === null ? chunk : Buffer.concat([carry, chunk]);
@@ -127,23 +137,32 @@ export class JsonlReader<T> implements AsyncIterable<T> {
           lineNo++;
           const end = nl > start && buf[nl - 1] === 0x0d ? nl - 1 : nl;
           const entry = this.handleLine(buf.toString('utf8', start, end), lineNo);
-          if (entry !== undefined) yield wrap(entry.value, entry.line);
+          if (entry !== undefined) batch.push(entry);
           start = nl + 1;
           nl = buf.indexOf(NEWLINE, start);
         }
         carry = start < buf.length ? buf.subarray(start) : null;
         carryOffset = bufOffset + start;
+        if (batch.length > 0) {
+          yield batch;
+          batch = [];
+        }
       }
       if (carry !== null) {
         lineNo++;
         const text = carry.toString('utf8');
         const entry = this.handleLastLine(text, lineNo, carryOffset, carry.length);
-        if (entry !== undefined) yield wrap(entry.value, entry.line);
+        if (entry !== undefined) batch.push(entry);
       }
       this.report.done = true;
+    } catch (error) {
+      // Hand over the records read before the failing line, then fail.
+      if (batch.length > 0) yield batch;
+      throw error;
     } finally {
       stream.destroy();
     }
+    if (batch.length > 0) yield batch;
   }
 
   private handleLine(text: string, line: number): JsonlEntry<T> | undefined {
@@ -235,7 +254,8 @@ export async function readJsonlAll<S extends z.ZodType | undefined = undefined>(
 ): Promise<{ records: Output<S>[]; report: JsonlReadReport }> {
   const reader = readJsonl(file, options);
   const records: Output<S>[] = [];
-  for await (const r of reader) records.push(r);
+  for await (const batch of reader.batches())
+    for (const entry of batch) records.push(entry.value as Output<S>);
   return { records, report: reader.report };
 }
 

@@ -87,56 +87,57 @@ export async function summarizeTrajectoryLog(
   const statuses: TrajectoryLogSummary['statuses'] = {};
   let steps = 0;
   let trajectories = 0;
-  for await (const { line, value } of reader.entries()) {
-    const r = value as LogLine;
-    if (typeof r !== 'object' || r === null || typeof r.trajectoryId !== 'string')
-      throw shapeError(file, line, 'no trajectoryId');
-    if (r.kind === 'step') {
-      steps++;
-      let t = open.get(r.trajectoryId);
-      if (t === undefined) {
-        t = { startedAt: Number.NaN, steps: 0 };
+  for await (const batch of reader.batches())
+    for (const { line, value } of batch) {
+      const r = value as LogLine;
+      if (typeof r !== 'object' || r === null || typeof r.trajectoryId !== 'string')
+        throw shapeError(file, line, 'no trajectoryId');
+      if (r.kind === 'step') {
+        steps++;
+        let t = open.get(r.trajectoryId);
+        if (t === undefined) {
+          t = { startedAt: Number.NaN, steps: 0 };
+          open.set(r.trajectoryId, t);
+        }
+        t.steps++;
+        const timings = r.step?.timings;
+        if (timings?.modelMs !== undefined) t.modelMs = (t.modelMs ?? 0) + timings.modelMs;
+        if (timings?.envMs !== undefined) t.envMs = (t.envMs ?? 0) + timings.envMs;
+        const usage = r.step?.usage;
+        if (usage !== undefined) {
+          t.inputTokens = (t.inputTokens ?? 0) + usage.inputTokens;
+          t.outputTokens = (t.outputTokens ?? 0) + usage.outputTokens;
+        }
+      } else if (r.kind === 'trajectory-start') {
+        trajectories++;
+        const t: Open = { startedAt: Date.parse(r.startedAt), steps: 0 };
+        if (r.taskId !== undefined) t.taskId = r.taskId;
         open.set(r.trajectoryId, t);
+      } else if (r.kind === 'trajectory-end') {
+        const t = open.get(r.trajectoryId) ?? { startedAt: Number.NaN, steps: 0 };
+        open.delete(r.trajectoryId);
+        statuses[r.status] = (statuses[r.status] ?? 0) + 1;
+        const end = {
+          trajectoryId: r.trajectoryId,
+          status: r.status,
+          ...(t.taskId ? { taskId: t.taskId } : {}),
+        };
+        const elapsed = Date.parse(r.finishedAt) - t.startedAt;
+        const run: OnlineTaskRun = {
+          taskId: t.taskId ?? r.trajectoryId,
+          success: options.success ? options.success(end) : r.status === 'finished',
+          completionSeconds: Number.isFinite(elapsed) ? Math.max(0, elapsed) / 1000 : 0,
+          steps: t.steps,
+        };
+        if (t.modelMs !== undefined) run.modelSeconds = t.modelMs / 1000;
+        if (t.envMs !== undefined) run.environmentSeconds = t.envMs / 1000;
+        if (t.inputTokens !== undefined) run.inputTokens = t.inputTokens;
+        if (t.outputTokens !== undefined) run.outputTokens = t.outputTokens;
+        online.add(run);
+      } else {
+        throw shapeError(file, line, `unknown kind ${JSON.stringify((r as { kind?: unknown }).kind)}`);
       }
-      t.steps++;
-      const timings = r.step?.timings;
-      if (timings?.modelMs !== undefined) t.modelMs = (t.modelMs ?? 0) + timings.modelMs;
-      if (timings?.envMs !== undefined) t.envMs = (t.envMs ?? 0) + timings.envMs;
-      const usage = r.step?.usage;
-      if (usage !== undefined) {
-        t.inputTokens = (t.inputTokens ?? 0) + usage.inputTokens;
-        t.outputTokens = (t.outputTokens ?? 0) + usage.outputTokens;
-      }
-    } else if (r.kind === 'trajectory-start') {
-      trajectories++;
-      const t: Open = { startedAt: Date.parse(r.startedAt), steps: 0 };
-      if (r.taskId !== undefined) t.taskId = r.taskId;
-      open.set(r.trajectoryId, t);
-    } else if (r.kind === 'trajectory-end') {
-      const t = open.get(r.trajectoryId) ?? { startedAt: Number.NaN, steps: 0 };
-      open.delete(r.trajectoryId);
-      statuses[r.status] = (statuses[r.status] ?? 0) + 1;
-      const end = {
-        trajectoryId: r.trajectoryId,
-        status: r.status,
-        ...(t.taskId ? { taskId: t.taskId } : {}),
-      };
-      const elapsed = Date.parse(r.finishedAt) - t.startedAt;
-      const run: OnlineTaskRun = {
-        taskId: t.taskId ?? r.trajectoryId,
-        success: options.success ? options.success(end) : r.status === 'finished',
-        completionSeconds: Number.isFinite(elapsed) ? Math.max(0, elapsed) / 1000 : 0,
-        steps: t.steps,
-      };
-      if (t.modelMs !== undefined) run.modelSeconds = t.modelMs / 1000;
-      if (t.envMs !== undefined) run.environmentSeconds = t.envMs / 1000;
-      if (t.inputTokens !== undefined) run.inputTokens = t.inputTokens;
-      if (t.outputTokens !== undefined) run.outputTokens = t.outputTokens;
-      online.add(run);
-    } else {
-      throw shapeError(file, line, `unknown kind ${JSON.stringify((r as { kind?: unknown }).kind)}`);
     }
-  }
   return {
     online: online.result(),
     trajectories,
@@ -173,25 +174,26 @@ export async function decisionMetricsFromJsonl(
     grouped: options.grouped ?? true,
     keepPerTask: options.keepPerTask ?? false,
   });
-  for await (const { line, value } of reader.entries()) {
-    const r = value as {
-      taskId?: unknown;
-      expected?: OfflineStepEvalRecord['expected'];
-      predicted?: OfflineStepEvalRecord['predicted'];
-      acceptableControls?: string[];
-    };
-    if (typeof r?.taskId !== 'string' || typeof r.expected !== 'object' || r.predicted === undefined) {
-      throw new LAM_EvalInputError({
-        input: `${file}:${line}`,
-        problem: 'not a scored step (taskId, expected and predicted are required)',
-        fix: 'Write one {taskId, expected, predicted} object per line (predicted: null when the model gave none).',
-      });
+  for await (const batch of reader.batches())
+    for (const { line, value } of batch) {
+      const r = value as {
+        taskId?: unknown;
+        expected?: OfflineStepEvalRecord['expected'];
+        predicted?: OfflineStepEvalRecord['predicted'];
+        acceptableControls?: string[];
+      };
+      if (typeof r?.taskId !== 'string' || typeof r.expected !== 'object' || r.predicted === undefined) {
+        throw new LAM_EvalInputError({
+          input: `${file}:${line}`,
+          problem: 'not a scored step (taskId, expected and predicted are required)',
+          fix: 'Write one {taskId, expected, predicted} object per line (predicted: null when the model gave none).',
+        });
+      }
+      const step = { expected: r.expected, predicted: r.predicted ?? null };
+      accumulator.add(
+        r.taskId,
+        r.acceptableControls === undefined ? step : { ...step, acceptableObjects: r.acceptableControls },
+      );
     }
-    const step = { expected: r.expected, predicted: r.predicted ?? null };
-    accumulator.add(
-      r.taskId,
-      r.acceptableControls === undefined ? step : { ...step, acceptableObjects: r.acceptableControls },
-    );
-  }
   return accumulator.result();
 }
