@@ -10,6 +10,7 @@ export {
   LabelOptions,
   labelControls,
   labelFor,
+  pickControlFilter,
   type RelevanceQuery,
   SerializeOptions,
   selectControls,

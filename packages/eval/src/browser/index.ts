@@ -1,16 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { chromium } from 'playwright-core';
-
-/** The Chromium flags used here: offline-safe on a server (no sandbox, no GPU, no background traffic). */
-export const REPORT_CHROMIUM_FLAGS: readonly string[] = Object.freeze([
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-]);
+import { launchChromium } from '@lam/grounding/web';
 
 /** Options of {@link openReport}. */
 export interface OpenReportOptions {
@@ -43,11 +32,10 @@ export interface OpenReportResult {
  * Use it in CI to check that a report opens cleanly.
  */
 export async function openReport(html: string, options: OpenReportOptions = {}): Promise<OpenReportResult> {
-  const browser = await chromium.launch({
-    executablePath: options.executablePath ?? process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    headless: true,
-    args: [...REPORT_CHROMIUM_FLAGS],
-  });
+  // Offline-safe flags and the browser path ($CHROMIUM_PATH, /usr/bin/chromium) as the web backend uses them.
+  const browser = await launchChromium(
+    options.executablePath ? { executablePath: options.executablePath } : {},
+  );
   try {
     const page = await browser.newPage({ viewport: options.viewport ?? { width: 1280, height: 900 } });
     const errors: string[] = [];

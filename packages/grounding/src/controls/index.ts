@@ -13,6 +13,7 @@ export {
   LabelOptions,
   labelControls,
   labelFor,
+  pickControlFilter,
   selectControls,
   UFO_CONTROL_TYPES,
   Viewport,

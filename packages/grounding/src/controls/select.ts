@@ -32,6 +32,16 @@ export const ControlFilter = z.strictObject({
 });
 export type ControlFilter = z.input<typeof ControlFilter>;
 
+/** The {@link ControlFilter} fields of a larger options object, such as a backend's `ObserveOptions`. */
+export function pickControlFilter(options: object): ControlFilter {
+  const filter: Record<string, unknown> = {};
+  for (const key of Object.keys(ControlFilter.shape)) {
+    const value = (options as Record<string, unknown>)[key];
+    if (value !== undefined) filter[key] = value;
+  }
+  return filter as ControlFilter;
+}
+
 /** UFO's default control types (its `CONTROL_LIST`), re-exported for filters. */
 export const UFO_CONTROL_TYPES: readonly string[] = KNOWN_CONTROL_TYPES;
 

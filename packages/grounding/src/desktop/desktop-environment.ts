@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Control, JsonValue, Observation } from '@lam/schema';
-import { type ControlFilter, labelControls, selectControls } from '../controls/select';
+import { labelControls, pickControlFilter, selectControls } from '../controls/select';
 import type { Environment, ExecuteOutput, ExecuteRequest, ObserveOptions, Screenshot } from '../environment';
 import {
   LAM_ActionTargetError,
@@ -80,16 +80,6 @@ export interface DesktopEnvironmentOptions {
   /** Timeout of one application API call (default 15 s). */
   apiTimeoutMs?: number;
 }
-
-const FILTER_KEYS = [
-  'types',
-  'excludeTypes',
-  'visibleOnly',
-  'enabledOnly',
-  'viewport',
-  'namedOnly',
-  'limit',
-] as const;
 
 const CELL_REF = /^\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?$/;
 
@@ -196,9 +186,7 @@ export class DesktopEnvironment implements Environment {
         if (calc.cell !== undefined) all.push(calc.cell);
         metadata.calc = calc.state;
       }
-      const filter: ControlFilter = {};
-      for (const k of FILTER_KEYS)
-        if (options[k] !== undefined) (filter as Record<string, unknown>)[k] = options[k];
+      const filter = pickControlFilter(options);
       const controls = labelControls(selectControls(all, filter));
       const frameNode = walk.roots[0];
       const observation: Observation = {

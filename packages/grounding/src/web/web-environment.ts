@@ -12,7 +12,7 @@ import {
 } from '@lam/schema';
 import type { Browser, BrowserContext, ElementHandle, Frame, Page } from 'playwright-core';
 import { z } from 'zod';
-import { type ControlFilter, labelControls, selectControls } from '../controls/select';
+import { labelControls, pickControlFilter, selectControls } from '../controls/select';
 import { convertPoint } from '../coordinates';
 import type {
   Environment,
@@ -151,16 +151,6 @@ const MODIFIERS: Record<string, 'Control' | 'Shift' | 'Alt' | 'Meta'> = {
   VK_LWIN: 'Meta',
 };
 
-const FILTER_KEYS = [
-  'types',
-  'excludeTypes',
-  'visibleOnly',
-  'enabledOnly',
-  'viewport',
-  'namedOnly',
-  'limit',
-] as const;
-
 /**
  * The Chromium backend: observes a page (and its iframes and open shadow roots) in one in-page
  * pass per frame, and acts with trusted input events through Playwright (which scrolls the
@@ -248,9 +238,7 @@ export class WebEnvironment implements Environment {
         all.push(control);
       }
     }
-    const filter: ControlFilter = {};
-    for (const k of FILTER_KEYS)
-      if (options[k] !== undefined) (filter as Record<string, unknown>)[k] = options[k];
+    const filter = pickControlFilter(options);
     if (walkOptions.includeHidden && filter.visibleOnly === undefined) filter.visibleOnly = false;
     const controls = labelControls(selectControls(all, filter));
     this.dpr = mainWalk?.dpr ?? 1;
