@@ -1,12 +1,14 @@
 // Sums the vitest JSON reports (<package>/.reports/vitest.json) into "N passed, N failed".
-// Exits 1 when a test failed or when a package that has tests left no report.
+// Lists each failed test with the start of its message first, so that a CI log's tail says what
+// failed. Exits 1 when a test failed or when a package that has tests left no report.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 
 const roots = ['packages', 'apps', 'tests'];
 let passed = 0;
 let failed = 0;
 const missing = [];
+const failures = [];
 for (const root of roots) {
   if (!existsSync(root)) continue;
   for (const dir of readdirSync(root)) {
@@ -22,7 +24,22 @@ for (const root of roots) {
     failed += json.numFailedTests ?? 0;
     if ((json.numFailedTestSuites ?? 0) > 0 && (json.numFailedTests ?? 0) === 0)
       failed += json.numFailedTestSuites;
+    for (const file of json.testResults ?? []) {
+      const where = relative(process.cwd(), file.name);
+      const tests = (file.assertionResults ?? []).filter((t) => t.status === 'failed');
+      for (const t of tests) failures.push({ where, title: t.fullName, message: t.failureMessages?.[0] });
+      if (tests.length === 0 && file.status === 'failed')
+        failures.push({ where, title: '(file)', message: file.message });
+    }
   }
+}
+for (const f of failures) {
+  console.log(`FAILED ${f.where} > ${f.title}`);
+  const lines = String(f.message ?? '')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .slice(0, 6);
+  for (const line of lines) console.log(`    ${line}`);
 }
 if (missing.length > 0) console.log(`no test report from: ${missing.join(', ')}`);
 console.log(`${passed} passed, ${failed + missing.length} failed`);
