@@ -89,7 +89,7 @@ export class LAM_ValidationError extends LamError {
       options.issues.length > 10 ? [`  - ... and ${options.issues.length - 10} more (see error.issues)`] : [];
     super(
       'LAM_ValidationError',
-      `Invalid ${where(options)}: ${options.issues.length} problem${options.issues.length === 1 ? '' : 's'}\n${[...shown, ...more].join('\n')}\nFix the field${options.issues.length === 1 ? '' : 's'} named above (see the schema's JSON Schema for the expected shape), or skip invalid records when reading.`,
+      `Invalid ${where(options)}: ${options.issues.length} problem${options.issues.length === 1 ? '' : 's'}\n${[...shown, ...more].join('\n')}\nFix the field${options.issues.length === 1 ? '' : 's'} named above (see the schema's JSON Schema for the expected shape)${options.file !== undefined || options.line !== undefined ? ', or skip invalid records when reading' : ''}.`,
       { cause: options.cause },
     );
     this.record = options.record;

@@ -107,7 +107,12 @@ function extraOf(obj: object, known: readonly string[]): JsonObject | undefined 
   for (const [k, v] of Object.entries(obj)) {
     if (known.includes(k)) continue;
     extra ??= {};
-    extra[k] = v as Json;
+    Object.defineProperty(extra, k, {
+      value: v as Json,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   return extra;
 }
@@ -181,8 +186,9 @@ export function toUfoPlanStep(step: InstantiatedStep, path: (string | number)[] 
 /**
  * Converts a UFO dataflow record (instantiation or execution form, PAPER.md §2.5-2.6) to a
  * {@link DataflowRecord}. Lossless: `toUfoDataflowRecord(fromUfoDataflowRecord(x))` deep-equals `x`;
- * keys this model has no field for are kept in `extra`. Throws {@link LAM_ValidationError} naming
- * the field when the input does not match the UFO schema.
+ * keys this model has no field for are kept in `extra`. (A key named `__proto__` is the one
+ * exception: zod drops it while validating, as a guard against prototype pollution.) Throws
+ * {@link LAM_ValidationError} naming the field when the input does not match the UFO schema.
  */
 export function fromUfoDataflowRecord(
   value: unknown,

@@ -116,6 +116,48 @@ describe('Calc through AT-SPI', () => {
     expect(sheet.rows.slice(1, 5).map((r) => r[1])).toEqual([95, 120, 80, 60]);
   });
 
+  test('coordinates: a click, a drag and the wheel through the X server land where the fractions say', async () => {
+    // The box of a cell, as observed when it is the active cell, in fractions of the window.
+    const centre = async (cell: string) => {
+      await act('select_range', { range: cell });
+      const box = find(await env.observe({ canvas: false }), cell, 'DataItem').rect!;
+      const win = env.session.windowRect;
+      return {
+        x: (box.x + box.width / 2 - win.x) / win.width,
+        y: (box.y + box.height / 2 - win.y) / win.height,
+        top: box.y,
+      };
+    };
+    const d4 = await centre('D4');
+    const b2 = await centre('B2');
+    const c4 = await centre('C4');
+    const a1 = await centre('A1');
+
+    await act('click_on_coordinates', { x: d4.x, y: d4.y, button: 'left', double: false });
+    let obs = await env.observe({ canvas: false });
+    expect(obs.metadata?.calc).toMatchObject({ activeCell: 'D4', selection: 'D4' });
+
+    await act('drag_on_coordinates', { start_x: b2.x, start_y: b2.y, end_x: c4.x, end_y: c4.y });
+    obs = await env.observe({ canvas: false });
+    expect(obs.metadata?.calc).toMatchObject({ selection: 'B2:C4' });
+
+    // Five wheel clicks down over the sheet scroll it: A1's box moves up out of the window.
+    await act('click_on_coordinates', { x: a1.x, y: a1.y, button: 'left', double: false });
+    obs = await env.observe({ canvas: false });
+    await act('wheel_mouse_input', { wheel_dist: -5 }, find(obs, 'Sheet Sales', 'Table'));
+    obs = await env.observe({ canvas: false });
+    expect(obs.metadata?.calc).toMatchObject({ activeCell: 'A1' });
+    const scrolled = obs.controls.find((c) => c.name === 'A1' && c.type === 'DataItem')?.rect;
+    expect(scrolled === undefined || scrolled.y < a1.top - 100).toBe(true);
+    await act('wheel_mouse_input', { wheel_dist: 5 }, find(obs, 'Sheet Sales', 'Table'));
+    obs = await env.observe({ canvas: false });
+    expect(find(obs, 'A1', 'DataItem').rect!.y).toBe(a1.top);
+
+    const outside = await executeAction(env, { function: 'click_on_coordinates', args: { x: 1.5, y: 0.2 } });
+    expect(outside.ok).toBe(false);
+    expect(outside.error).toContain('x: Too big: expected number to be <=1');
+  });
+
   test('bad arguments come back as a clear error', async () => {
     const result = await executeAction(env, {
       function: 'select_range',

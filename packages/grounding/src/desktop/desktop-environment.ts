@@ -12,6 +12,7 @@ import {
 } from '../errors';
 import { writeScreenshot } from '../screenshot-file';
 import type { AccessibleRef } from './atspi';
+import { LAM_DesktopTimeoutError } from './errors';
 import { buttonNumber, heldKey, sendKeysToXdotool, typeCommands } from './input';
 import { controlStates, controlType, LISTED_TYPES } from './roles';
 import { type DesktopSession, type DesktopSessionOptions, startDesktopSession } from './session';
@@ -368,7 +369,7 @@ export class DesktopEnvironment implements Environment {
         const point = await this.point(request.function, request.control);
         const dist = Number(args.wheel_dist);
         const clicks = Math.min(Math.abs(dist), 100);
-        await this.session.xdotool(['mousemove', '--sync', String(point.x), String(point.y)]);
+        await this.pointerTo(point);
         if (clicks > 0)
           await this.session.xdotool([
             'click',
@@ -391,15 +392,13 @@ export class DesktopEnvironment implements Environment {
         const from = this.windowPoint('start_x', Number(args.start_x), 'start_y', Number(args.start_y));
         const to = this.windowPoint('end_x', Number(args.end_x), 'end_y', Number(args.end_y));
         const button = buttonNumber(String(args.button ?? 'left'));
-        await this.session.xdotool([
-          'mousemove',
-          '--sync',
-          String(from.x),
-          String(from.y),
-          'mousedown',
-          button,
-        ]);
-        await this.session.xdotool(['mousemove', '--sync', String(to.x), String(to.y), 'mouseup', button]);
+        await this.pointerTo(from);
+        await this.session.xdotool(['mousedown', button]);
+        try {
+          await this.pointerTo(to);
+        } finally {
+          await this.session.xdotool(['mouseup', button]);
+        }
         return { output: '' };
       }
       default:
@@ -509,6 +508,25 @@ export class DesktopEnvironment implements Environment {
     };
   }
 
+  /**
+   * Moves the pointer and waits until the X server reports it there. (xdotool's own `--sync` can
+   * wait until its timeout for a move that has already happened.)
+   */
+  private async pointerTo(p: { x: number; y: number }): Promise<void> {
+    const x = new RegExp(`^X=${p.x}$`, 'm');
+    const y = new RegExp(`^Y=${p.y}$`, 'm');
+    for (let attempt = 0; attempt < 40; attempt++) {
+      if (attempt % 10 === 0) await this.session.xdotool(['mousemove', String(p.x), String(p.y)]);
+      const where = await this.session.xdotool(['getmouselocation', '--shell']);
+      if (x.test(where) && y.test(where)) return;
+      await sleep(10);
+    }
+    throw new LAM_DesktopTimeoutError({
+      operation: `moving the pointer to (${p.x}, ${p.y})`,
+      timeoutMs: 400,
+    });
+  }
+
   private async mouseClick(
     p: { x: number; y: number },
     button: string,
@@ -516,7 +534,8 @@ export class DesktopEnvironment implements Environment {
     pressed?: string,
   ): Promise<void> {
     const held = pressed ? heldKey(pressed) : undefined;
-    const args = ['mousemove', '--sync', String(p.x), String(p.y)];
+    await this.pointerTo(p);
+    const args: string[] = [];
     if (held) args.push('keydown', held);
     args.push('click', ...(double ? ['--repeat', '2', '--delay', '80'] : []), buttonNumber(button));
     if (held) args.push('keyup', held);

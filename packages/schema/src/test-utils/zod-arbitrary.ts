@@ -21,13 +21,20 @@ const jsonLeaf = fc.oneof(
   fc.boolean(),
   fc.constant(null),
 );
+/**
+ * Object keys. zod drops a `__proto__` key when it validates an object or a record (its guard
+ * against prototype pollution), so no record that went through a schema can hold one: the
+ * arbitraries leave it out, and the limitation is documented in the UFO adapters.
+ */
+const dataKey = fc.string({ maxLength: 6 }).filter((k) => k !== '__proto__');
+
 /** JSON values without -0 (which JSON cannot keep). */
 export const jsonValue: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
   value: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
     jsonLeaf,
     fc.array(tie('value'), { maxLength: 3 }),
-    fc.dictionary(fc.string({ maxLength: 6 }), tie('value'), { maxKeys: 3 }),
+    fc.dictionary(dataKey, tie('value'), { maxKeys: 3 }),
   ),
 })).value;
 
@@ -117,7 +124,9 @@ function build(schema: z.ZodType, opts: Required<Options>, depth: number): fc.Ar
     }
     case 'record':
       return fc.dictionary(
-        build(def.keyType as z.ZodType, opts, depth + 1) as fc.Arbitrary<string>,
+        (build(def.keyType as z.ZodType, opts, depth + 1) as fc.Arbitrary<string>).filter(
+          (k) => k !== '__proto__',
+        ),
         build(def.valueType as z.ZodType, opts, depth + 1),
         { maxKeys: deep ? 0 : 3, noNullPrototype: true },
       );
