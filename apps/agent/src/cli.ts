@@ -1,14 +1,32 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { registerEvalCommand } from './commands/eval';
 import { reportCommand } from './commands/report';
 import { askOnTerminal, runCommand } from './commands/run';
 import { validateTrajectoryFile } from './commands/validate';
+import { describeConfig, resolveConfig } from './config';
 import { VERSION } from './version';
 
 const program = new Command()
   .name('lam')
   .description('The reference Large Action Model agent: run, evaluate and collect data in real applications.')
-  .version(VERSION);
+  .version(VERSION)
+  .option('--config <file>', 'settings file (default: lam.config.json in this folder, or LAM_CONFIG)');
+
+/** The shared settings of a command: its flags over LAM_* variables over the config file over defaults. */
+function settings(flags: Record<string, string | boolean | undefined>) {
+  return resolveConfig({
+    ...(program.opts().config ? { configFile: program.opts().config as string } : {}),
+    flags: {
+      model: flags.model,
+      out: flags.out,
+      maxSteps: flags.maxSteps,
+      concurrency: flags.concurrency,
+      confirm: flags.yes ? 'yes' : flags.confirm === false ? 'no' : undefined,
+      constrained: flags.constrained === false ? false : undefined,
+    },
+  }).values;
+}
 
 program
   .command('validate')
@@ -36,30 +54,53 @@ program
   .requiredOption('--app <app>', 'web, writer or calc')
   .option('--url <url>', 'the page to open (web)')
   .option('--doc <file>', 'the document to open (writer, calc)')
-  .requiredOption('--model <spec>', 'onnx:<dir>, hf:<model id>, openai:<base url>#<model> or scripted:<file>')
-  .option('--max-steps <n>', 'stop after this many steps', '20')
-  .option('--out <dir>', 'where trajectories are written', 'runs')
+  .option(
+    '--model <spec>',
+    'onnx:<dir>, hf:<model id>, openai:<base url>#<model> or scripted:<file> (or LAM_MODEL)',
+  )
+  .option('--max-steps <n>', 'stop after this many steps (default 20, or LAM_MAX_STEPS)')
+  .option('--out <dir>', 'where trajectories are written (default runs, or LAM_OUT)')
   .option('--yes', 'run actions the safety policy wants confirmed without asking')
   .option('--no-confirm', 'refuse actions the safety policy wants confirmed, without asking')
   .option('--no-constrained', 'do not constrain decoding to the decision schema (local models)')
   .option('--replay', 'label the run as a replay of recorded decisions')
   .action(async (request: string, flags: Record<string, string | boolean | undefined>) => {
+    const config = settings(flags);
+    if (config.model === undefined) {
+      throw new Error(
+        'lam run: no model: give --model <spec>, set LAM_MODEL, or put "model" in lam.config.json (specs: onnx:<dir>, hf:<model id>, openai:<base url>#<model>, scripted:<file>).',
+      );
+    }
     const result = await runCommand(
       {
         request,
         app: flags.app as 'web',
         url: flags.url as string | undefined,
         doc: flags.doc as string | undefined,
-        model: flags.model as string,
-        maxSteps: Number(flags.maxSteps),
-        out: flags.out as string,
-        confirm: flags.yes ? 'yes' : flags.confirm === false ? 'no' : 'ask',
-        constrained: flags.constrained !== false,
+        model: config.model,
+        maxSteps: config.maxSteps,
+        out: config.out,
+        confirm: config.confirm,
+        constrained: config.constrained,
         replay: flags.replay === true,
       },
       { log: (line) => console.log(line), ...(process.stdin.isTTY ? { ask: askOnTerminal } : {}) },
     );
     process.exitCode = result.status === 'finished' ? 0 : 1;
+  });
+
+registerEvalCommand(program, settings);
+
+program
+  .command('config')
+  .description(
+    'Print the settings in effect and where each comes from (flag, LAM_* variable, config file, default).',
+  )
+  .action(() => {
+    for (const line of describeConfig(
+      resolveConfig(program.opts().config ? { configFile: program.opts().config as string } : {}),
+    ))
+      console.log(line);
   });
 
 program

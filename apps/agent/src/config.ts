@@ -32,14 +32,17 @@ export const LamConfig = z.strictObject({
 export type LamConfig = z.infer<typeof LamConfig>;
 export type ConfigKey = keyof LamConfig;
 
+/** The settings in effect: every one but the model has a default. */
+export type Settings = Required<Omit<LamConfig, 'model'>> & Pick<LamConfig, 'model'>;
+
 /** Defaults of the settings that have one. */
-export const CONFIG_DEFAULTS = {
+export const CONFIG_DEFAULTS: Readonly<Required<Omit<LamConfig, 'model'>>> = {
   out: 'runs',
   maxSteps: 20,
   confirm: 'ask',
   constrained: true,
   concurrency: 1,
-} as const satisfies LamConfig;
+};
 
 /** The config file read when none is named: in the current folder. */
 export const DEFAULT_CONFIG_FILE = 'lam.config.json';
@@ -56,7 +59,7 @@ export type ConfigSource = 'flag' | 'env' | 'file' | 'default';
 
 /** The settings in effect, and where each came from. */
 export interface ResolvedConfig {
-  values: LamConfig & typeof CONFIG_DEFAULTS;
+  values: Settings;
   sources: Partial<Record<ConfigKey, ConfigSource>>;
   /** The config file read, if any. */
   file?: string;

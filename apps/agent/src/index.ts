@@ -1,5 +1,28 @@
+export {
+  bundledSuites,
+  bundledSuitesDir,
+  type EvalCommandIo,
+  EvalCommandOptions,
+  type EvalCommandResult,
+  evalCommand,
+  REPLAY,
+  resolveSuiteFile,
+} from './commands/eval';
 export { type ReportResult, reportCommand } from './commands/report';
 export { askOnTerminal, type RunCommandIo, RunCommandOptions, runCommand } from './commands/run';
 export { type ValidateResult, validateTrajectoryFile } from './commands/validate';
+export {
+  CONFIG_DEFAULTS,
+  type ConfigKey,
+  type ConfigSource,
+  DEFAULT_CONFIG_FILE,
+  describeConfig,
+  envName,
+  LamConfig,
+  type ResolveConfigOptions,
+  type ResolvedConfig,
+  resolveConfig,
+  type Settings,
+} from './config';
 export { type RunAgentOptions, type RunAgentResult, runAgent } from './run/agent-loop';
 export { VERSION } from './version';

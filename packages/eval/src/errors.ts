@@ -61,3 +61,26 @@ export class LAM_TaskSuiteError extends LamError {
     return hasName(error, 'LAM_TaskSuiteError');
   }
 }
+
+/**
+ * An agent runner recorded more steps than its task's `maxSteps`. `recordStep` throws it (after
+ * recording the step, which has happened) to stop the runner; the run ends `max-steps` and is not
+ * a success, whatever the final state.
+ */
+export class LAM_StepLimitError extends LamError {
+  readonly taskId: string;
+  readonly maxSteps: number;
+
+  constructor(options: { taskId: string; maxSteps: number }) {
+    super(
+      'LAM_StepLimitError',
+      `Task ${options.taskId}: step limit ${options.maxSteps} reached; the run is stopped. Stop the agent after task.maxSteps steps (end with status "max-steps"), or raise the task's maxSteps.`,
+    );
+    this.taskId = options.taskId;
+    this.maxSteps = options.maxSteps;
+  }
+
+  static override isInstance(error: unknown): error is LAM_StepLimitError {
+    return hasName(error, 'LAM_StepLimitError');
+  }
+}

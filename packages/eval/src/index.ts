@@ -1,5 +1,5 @@
 export * from './checkers';
-export { LAM_EvalInputError, LAM_StateReaderError, LAM_TaskSuiteError } from './errors';
+export { LAM_EvalInputError, LAM_StateReaderError, LAM_StepLimitError, LAM_TaskSuiteError } from './errors';
 export * from './harness';
 export * from './judges';
 export * from './metrics';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LAM_DuplicateActionError, LAM_UnknownActionError } from './errors';
+import { JsonValue } from './json-value';
 import { validate } from './validate';
 
 /** Whether a function acts on the selected control: it must have one, may have one, or ignores it. */
@@ -401,7 +402,7 @@ export const BuiltinAction = z.discriminatedUnion('function', [
 export type BuiltinAction = z.infer<typeof BuiltinAction>;
 
 /** Any action call: a function name and its keyword arguments, not checked against a registry. */
-export const ActionCall = z.strictObject({ function: z.string(), args: z.record(z.string(), z.json()) });
+export const ActionCall = z.strictObject({ function: z.string(), args: z.record(z.string(), JsonValue) });
 export type ActionCall = z.infer<typeof ActionCall>;
 
 /** A set of action functions: the built-ins plus those a user registers. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { JsonValue } from './json-value';
 
 /**
  * The coordinate spaces a rectangle can be expressed in.
@@ -60,12 +61,10 @@ export const KNOWN_CONTROL_TYPES = [
   'Spinner',
 ] as const;
 
-/** A JSON value: what an opaque backend reference or a free-form field may hold. */
-export const JsonValue = z.json();
-export type JsonValue = z.infer<typeof JsonValue>;
+export { JsonValue };
 
 /** Free-form JSON metadata attached to a record. */
-export const Metadata = z.record(z.string(), z.json());
+export const Metadata = z.record(z.string(), JsonValue);
 export type Metadata = z.infer<typeof Metadata>;
 
 /** A UI control as observed: what the model sees (label, name, type) and what grounding needs. */
@@ -101,7 +100,7 @@ export const Control: z.ZodType<Control> = z.strictObject({
   value: z.string().optional(),
   automationId: z.string().optional(),
   className: z.string().optional(),
-  backendRef: z.json().optional(),
+  backendRef: JsonValue.optional(),
   get children() {
     return z.array(Control).optional();
   },

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LAM_ConversionError } from './errors';
+import { JsonValue } from './json-value';
 import { validate } from './validate';
 
 /**
@@ -14,7 +15,7 @@ export const DecisionStatus = z.enum(['CONTINUE', 'FINISH', 'FAIL', 'CONFIRM', '
 export type DecisionStatus = z.infer<typeof DecisionStatus>;
 
 /** Keyword arguments of a function call: any JSON object. */
-export const ActionArgs = z.record(z.string(), z.json());
+export const ActionArgs = z.record(z.string(), JsonValue);
 export type ActionArgs = z.infer<typeof ActionArgs>;
 
 /** One decision of the model: which control, which function, what status, what plan. */

@@ -15,6 +15,7 @@ import {
   PlanningJudgement,
   TaskActionEvaluation,
 } from './evaluation';
+import { JsonValue, jsonValueJsonSchema } from './json-value';
 import { Observation, ObservationSummary, ScreenshotRef } from './observation';
 import { PreferencePair, SftSample, StepRewardSample } from './training';
 import {
@@ -87,13 +88,34 @@ export interface JsonSchemaOptions {
   target?: 'draft-2020-12' | 'draft-07';
 }
 
-/** Exports a zod schema as a JSON Schema object (via zod's `z.toJSONSchema`). */
+/**
+ * Exports a zod schema as a JSON Schema object (via zod's `z.toJSONSchema`). A {@link JsonValue}
+ * field is a reference to one recursive `JsonValue` definition (`$defs`, or `definitions` in
+ * draft-07).
+ */
 export function toJsonSchema(schema: z.ZodType, options: JsonSchemaOptions = {}): Record<string, unknown> {
-  return z.toJSONSchema(schema, {
+  const target = options.target ?? 'draft-2020-12';
+  const defs = target === 'draft-07' ? 'definitions' : '$defs';
+  const ref = `#/${defs}/JsonValue`;
+  let referenced = false;
+  const out = z.toJSONSchema(schema, {
     io: options.io ?? 'output',
-    target: options.target ?? 'draft-2020-12',
+    target,
     unrepresentable: 'any',
+    override: (ctx) => {
+      if (ctx.zodSchema !== JsonValue) return;
+      for (const key of Object.keys(ctx.jsonSchema)) delete (ctx.jsonSchema as Record<string, unknown>)[key];
+      ctx.jsonSchema.$ref = ref;
+      referenced = true;
+    },
   }) as Record<string, unknown>;
+  if (referenced) {
+    out[defs] = {
+      ...(out[defs] as Record<string, unknown> | undefined),
+      JsonValue: jsonValueJsonSchema(ref),
+    };
+  }
+  return out;
 }
 
 /** Exports every schema of {@link SCHEMAS} as JSON Schema, by name, each with a `title`. */

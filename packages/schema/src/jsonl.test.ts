@@ -291,6 +291,30 @@ describe('a torn last line', () => {
     expect(report.skipped.map((s) => s.kind)).toEqual(['torn']);
   });
 
+  it('is located to the byte whatever the chunk size, multi-byte characters included', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.string({ unit: 'binary', maxLength: 6 }), { minLength: 1, maxLength: 6 }),
+        fc.string({ unit: 'binary', minLength: 1, maxLength: 20 }),
+        fc.integer({ min: 1, max: 48 }),
+        async (texts, tail, chunkSize) => {
+          const file = tmp('torn-prop');
+          const body = texts.map((t) => `${JSON.stringify({ t })}\n`).join('');
+          const torn = `{"t":${JSON.stringify(tail).slice(0, -1)}`; // an unterminated string: never JSON
+          writeFileSync(file, body + torn);
+          const { records, report } = await readJsonlAll(file, { chunkSize, skipInvalid: true });
+          expect(records).toEqual(texts.map((t) => ({ t })));
+          expect(report.tornLastLine).toEqual({
+            line: texts.length + 1,
+            byteOffset: Buffer.byteLength(body),
+            byteLength: Buffer.byteLength(torn),
+          });
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
   it('stops a writer from appending after it, until repaired', async () => {
     const { file, tornBytes } = tornFile();
     expect(() => openJsonlWriter(file)).toThrowError(/last line \(3\).*incomplete/s);

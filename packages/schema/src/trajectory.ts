@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Metadata, ResolvedControl } from './control';
 import { Decision } from './decision';
+import { JsonValue } from './json-value';
 import { ObservationSummary, ScreenshotRef } from './observation';
 
 /** The safety policy's verdict on an action, and the user's answer when it asked. */
@@ -22,7 +23,7 @@ export const ActionResult = z.strictObject({
   /** The error text when `ok` is false. */
   error: z.string().optional(),
   /** The function's return value (text read, table values, the echoed summary). */
-  output: z.json().optional(),
+  output: JsonValue.optional(),
   durationMs: z.number().nonnegative(),
 });
 export type ActionResult = z.infer<typeof ActionResult>;

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import type { JsonValue } from './control';
 import {
   type DataflowRecord,
   type DataflowTask,
@@ -10,12 +9,13 @@ import {
 } from './dataset';
 import { LAM_ConversionError } from './errors';
 import { FilterRequestType } from './evaluation';
+import { JsonValue } from './json-value';
 import { validate } from './validate';
 
 type Json = JsonValue;
 type JsonObject = Record<string, Json>;
 
-const Args = z.record(z.string(), z.json());
+const Args = z.record(z.string(), JsonValue);
 const nullable = <T extends z.ZodType>(t: T) => t.nullable();
 
 /** A plan step as UFO writes it (PAPER.md §2.4): PascalCase keys; unknown keys are kept. */

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { LAM_ValidationError, type RecordLocation, type ValidationIssue } from './errors';
 
 function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
@@ -78,4 +78,24 @@ export function safeValidate<S extends z.ZodType>(
       cause: result.error,
     }),
   };
+}
+
+const compiledSchemas = new WeakMap<z.ZodType, z.ZodType>();
+
+/**
+ * The schema with zod's ahead-of-time compiled fast path (`z.compile`), for validating many records
+ * with one schema (JSONL reads and appends). Valid records take the generated code; an invalid one
+ * is parsed again by the schema itself, so errors are exactly the same. A schema zod cannot compile
+ * (a recursive one, an async refinement) comes back as it is, and so does every schema while
+ * `z.config({ jitless: true })` is set. Compiled once per schema.
+ * See docs/decisions/0103-schema-validation-speed.md.
+ */
+export function compiledSchema<S extends z.ZodType>(schema: S): S {
+  if (z.config().jitless === true) return schema;
+  let compiled = compiledSchemas.get(schema);
+  if (compiled === undefined) {
+    compiled = z.compile(schema);
+    compiledSchemas.set(schema, compiled);
+  }
+  return compiled as S;
 }

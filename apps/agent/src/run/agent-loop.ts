@@ -11,6 +11,7 @@ import {
   type Decision,
   type DecisionStatus,
   defaultActionRegistry,
+  LamError,
   openJsonlWriter,
   type Step,
   type StepInput,
@@ -25,8 +26,19 @@ export interface RunAgentOptions {
   request: string;
   environment: Environment;
   model: LanguageModel;
-  /** The JSONL file the trajectory is appended to, one record per line, flushed as it goes. */
-  trajectoryFile: string;
+  /**
+   * The JSONL file the trajectory is appended to, one record per line, flushed as it goes. Give it,
+   * or `recordStep` when something else (a benchmark harness) owns the trajectory log.
+   */
+  trajectoryFile?: string;
+  /**
+   * Records each step instead of `trajectoryFile` (no start or end records are written then): e.g.
+   * `recordStep` of @lam/eval's runner context, which appends to the suite's trajectory log.
+   * It returns the step as validated, with the schema's defaults filled in.
+   */
+  recordStep?: (step: StepInput) => Step;
+  /** Milliseconds to wait after an action before the next observation, for the UI to settle (UFO's SLEEP_TIME; default 0). */
+  stepDelayMs?: number;
   /** Identifies the trajectory in the file (default: a time-based id). */
   trajectoryId?: string;
   taskId?: string;
@@ -64,6 +76,20 @@ export interface RunAgentResult {
 }
 
 const now = () => performance.now();
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
 
 function toRuntimeMessages(messages: readonly PromptMessage[]): ChatMessage[] {
   return messages.map((m) => ({
@@ -103,10 +129,25 @@ export async function runAgent(options: RunAgentOptions): Promise<RunAgentResult
     ...(options.safety ? { safety: options.safety } : {}),
     ...(options.confirm ? { confirm: options.confirm } : {}),
   });
-  const writer = openJsonlWriter(options.trajectoryFile, {
-    schema: TrajectoryLogRecord,
-    record: 'trajectory record',
-  });
+  if ((options.trajectoryFile === undefined) === (options.recordStep === undefined)) {
+    throw new LamError(
+      'LAM_ConfigError',
+      'runAgent: give either trajectoryFile (a JSONL file the run writes) or recordStep (a recorder that owns the log), not both or neither.',
+    );
+  }
+  const writer =
+    options.trajectoryFile === undefined
+      ? undefined
+      : openJsonlWriter(options.trajectoryFile, {
+          schema: TrajectoryLogRecord,
+          record: 'trajectory record',
+        });
+  const record = (input: StepInput): Step => {
+    if (options.recordStep !== undefined) return options.recordStep(input);
+    // The writer returns the record as validated, with the schema's defaults filled in.
+    const written = writer!.append({ kind: 'step', trajectoryId, step: input }) as TrajectoryLogRecord;
+    return (written as Extract<TrajectoryLogRecord, { kind: 'step' }>).step;
+  };
   const render: DecisionRenderOptions = { registry, statuses, ...(options.app ? { app: options.app } : {}) };
   const functionNames = registry
     .list()
@@ -120,7 +161,7 @@ export async function runAgent(options: RunAgentOptions): Promise<RunAgentResult
   let status: TrajectoryStatus = 'max-steps';
   let reason: string | undefined = `stopped after ${maxSteps} steps`;
 
-  writer.append({
+  writer?.append({
     kind: 'trajectory-start',
     trajectoryId,
     request: options.request,
@@ -132,6 +173,7 @@ export async function runAgent(options: RunAgentOptions): Promise<RunAgentResult
   try {
     for (let index = 1; index <= maxSteps; index++) {
       options.signal?.throwIfAborted();
+      if (index > 1 && (options.stepDelayMs ?? 0) > 0) await sleep(options.stepDelayMs!, options.signal);
       const stepStart = now();
       const startedAt = new Date().toISOString();
       let envMs = 0;
@@ -224,9 +266,7 @@ export async function runAgent(options: RunAgentOptions): Promise<RunAgentResult
         timings: { modelMs, envMs, totalMs: now() - stepStart },
         usage,
       };
-      // The writer returns the record as validated, with the schema's defaults filled in.
-      const written = writer.append({ kind: 'step', trajectoryId, step: stepInput }) as TrajectoryLogRecord;
-      const step = (written as Extract<TrajectoryLogRecord, { kind: 'step' }>).step;
+      const step = record(stepInput);
       steps.push(step);
       totals.modelMs += modelMs;
       totals.envMs += envMs;
@@ -260,14 +300,14 @@ export async function runAgent(options: RunAgentOptions): Promise<RunAgentResult
     throw error;
   } finally {
     totals.totalMs = now() - started;
-    writer.append({
+    writer?.append({
       kind: 'trajectory-end',
       trajectoryId,
       status,
       ...(reason ? { reason } : {}),
       finishedAt: new Date().toISOString(),
     });
-    writer.close();
+    writer?.close();
   }
   return { trajectoryId, status, ...(reason ? { reason } : {}), steps, timings: totals };
 }

@@ -6,7 +6,7 @@ import { createScriptedModel } from '@lam/runtime/scripted';
 import { LAM_ValidationError, readJsonlAll, TrajectoryLogRecord } from '@lam/schema';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LAM_EvalInputError, LAM_TaskSuiteError } from '../errors';
+import { LAM_EvalInputError, LAM_StepLimitError, LAM_TaskSuiteError } from '../errors';
 import { createLlmJudge } from '../judges/execution-judge';
 import { FORM, formAgent, webEnvironments, writeSuite } from './__fixtures__/form-suite';
 import { createProgressPrinter } from './progress';
@@ -240,5 +240,143 @@ describe('runSuite on real pages in Chromium', () => {
     expect(noState!.error).toContain("needs the state reader's spreadsheet()");
     expect(slow).toMatchObject({ status: 'aborted', verdict: 'yes' });
     expect(slow!.completionMs).toBeGreaterThanOrEqual(290);
+  }, 60_000);
+
+  it("stops a runner that passes its task's maxSteps and fails the run, whatever the final state", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lam-eval-max-steps-'));
+    const saved = (value: string) =>
+      ({ kind: 'page-element', selector: '#out', text: `Saved: ${value}` }) as const;
+    const task = (id: string, value: string, maxSteps: number) => ({
+      id,
+      request: `Enter ${value} and save`,
+      start: { html: FORM(id) },
+      checker: saved(value),
+      maxSteps,
+    });
+    const { runner: form } = formAgent({ exact: true });
+    const signals: Record<string, { abortedAtEnd?: boolean; errors: unknown[]; calls: number }> = {};
+    const runner: AgentRunner<WebEnvironment> = async (context) => {
+      const seen: { abortedAtEnd?: boolean; errors: unknown[]; calls: number } = { errors: [], calls: 0 };
+      signals[context.task.id] = seen;
+      if (context.task.id !== 'stubborn') return form(context);
+      // Ignores both the signal and the errors, and claims success at the end.
+      for (let index = 1; index <= 4; index++) {
+        seen.calls++;
+        try {
+          context.recordStep({
+            index,
+            decision: {
+              thought: 'Keep going',
+              controlLabel: '',
+              controlName: '',
+              function: '',
+              args: {},
+              status: 'CONTINUE',
+              plan: [],
+            },
+          });
+        } catch (e) {
+          seen.errors.push(e);
+        }
+      }
+      seen.abortedAtEnd = context.signal.aborted;
+      return { status: 'finished' };
+    };
+    const result = await runSuite({
+      suite: {
+        name: 'limits',
+        tasks: [task('over', 'Ada', 1), task('exact', 'Bob', 2), task('stubborn', 'Cy', 2)],
+      },
+      runner,
+      environments: environments(),
+      outDir: join(dir, 'out'),
+    });
+    const [over, exact, stubborn] = result.results;
+    // The second step (Save) happened and is recorded; it made the page right, but it was one too many.
+    expect(over).toMatchObject({
+      status: 'max-steps',
+      verdict: 'no',
+      success: false,
+      judge: 'harness',
+      steps: 2,
+      error: 'step limit 1 reached: the agent recorded step 2; the run was stopped',
+    });
+    expect(over!.metadata?.check).toMatchObject({ pass: true });
+    expect(over!.metadata?.reason).toContain('passes the checker (not counted)');
+    expect(exact).toMatchObject({ status: 'finished', verdict: 'yes', success: true, steps: 2 });
+    expect(exact!.error).toBeUndefined();
+    expect(stubborn).toMatchObject({ status: 'max-steps', verdict: 'no', success: false, steps: 3 });
+    expect(signals.stubborn!.abortedAtEnd).toBe(true);
+    expect(signals.stubborn!.errors).toHaveLength(2);
+    expect(LAM_StepLimitError.isInstance(signals.stubborn!.errors[0])).toBe(true);
+    expect(signals.stubborn!.errors[0]).toMatchObject({ taskId: 'stubborn', maxSteps: 2 });
+
+    const log = await readJsonlAll(result.files.trajectories, { schema: TrajectoryLogRecord });
+    const end = (id: string) =>
+      log.records.find((r) => r.kind === 'trajectory-end' && r.trajectoryId === id) as
+        | { status: string; reason?: string }
+        | undefined;
+    expect(end('over#1')).toMatchObject({
+      status: 'max-steps',
+      reason: expect.stringMatching(/^step limit 1 reached/),
+    });
+    expect(end('exact#1')).toMatchObject({ status: 'finished' });
+    expect(log.records.filter((r) => r.kind === 'step' && r.trajectoryId === 'stubborn#1')).toHaveLength(3);
+    expect(result.metrics.taskSuccessRate).toBeCloseTo(1 / 3, 12);
+  }, 60_000);
+
+  it('fails a runner that crashes, even after leaving the page right; the checker runs for information', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lam-eval-crash-'));
+    const { runner: form } = formAgent({ exact: true });
+    const runner: AgentRunner<WebEnvironment> = async (context) => {
+      await form(context);
+      if (context.task.id === 'crash') throw new Error('the model server went away after the last step');
+      return { status: 'finished' };
+    };
+    const task = (id: string) => ({
+      id,
+      request: 'Enter Ada and save',
+      start: { html: FORM(id) },
+      checker: { kind: 'page-element', selector: '#out', text: 'Saved: Ada' } as const,
+    });
+    const model = createScriptedModel([
+      JSON.stringify({ reason: 'Saved.', sub_scores: {}, complete: 'yes' }),
+      JSON.stringify({ reason: 'Saved.', sub_scores: {}, complete: 'yes' }),
+    ]);
+    const result = await runSuite({
+      suite: { name: 'crashes', tasks: [task('crash'), task('fine')] },
+      runner,
+      environments: environments(),
+      outDir: join(dir, 'out'),
+      judge: createLlmJudge({ model }),
+    });
+    const [crash, fine] = result.results;
+    expect(crash).toMatchObject({
+      status: 'failed',
+      verdict: 'no',
+      success: false,
+      judge: 'harness',
+      steps: 2,
+      error: 'the agent runner threw: the model server went away after the last step',
+    });
+    expect(crash!.metadata?.check).toMatchObject({ pass: true });
+    const checked = crash!.metadata!.check as { reason: string };
+    expect(crash!.metadata!.reason).toBe(
+      `the agent runner threw: the model server went away after the last step; the final state passes the checker (not counted): ${checked.reason}`,
+    );
+    // A run that is failed anyway is not sent to the judge.
+    expect(crash!.metadata?.judgeVerdict).toBeUndefined();
+    expect(fine).toMatchObject({
+      status: 'finished',
+      verdict: 'yes',
+      success: true,
+      judge: 'page-element(#out)',
+    });
+    expect(fine!.metadata?.judgeVerdict).toBe('yes');
+    const { trajectories } = await loadRun(join(dir, 'out'));
+    expect(trajectories.find((t) => t.id === 'crash#1')).toMatchObject({
+      status: 'failed',
+      reason: 'the agent runner threw: the model server went away after the last step',
+    });
   }, 60_000);
 });

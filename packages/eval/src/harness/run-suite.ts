@@ -20,7 +20,7 @@ import {
 import type { z } from 'zod';
 import { type CheckResult, createChecker } from '../checkers/checkers';
 import type { StateReader } from '../checkers/state';
-import { LAM_EvalInputError } from '../errors';
+import { LAM_EvalInputError, LAM_StepLimitError } from '../errors';
 import { decideOutcome, type EvidencePolicy, type Outcome } from '../judges/evidence';
 import type { ExecutionJudge, JudgeVerdict } from '../judges/execution-judge';
 import {
@@ -55,9 +55,13 @@ export interface AgentRunContext<E> {
   /** 1 for the first try of a task, 2 after an interrupted one, ... */
   attempt: number;
   slot: number;
-  /** Validates a step, appends it to the trajectory log (flushed), and returns it parsed. */
+  /**
+   * Validates a step, appends it to the trajectory log (flushed), and returns it parsed. Call it
+   * after each step. A step beyond `task.maxSteps` is recorded (it has happened), then the run is
+   * stopped: the signal aborts and this throws {@link LAM_StepLimitError}.
+   */
   recordStep(step: StepInput): Step;
-  /** Aborted when the task times out or the suite is stopped. */
+  /** Aborted when the task times out, its step limit is passed, or the suite is stopped. */
   signal: AbortSignal;
 }
 
@@ -69,7 +73,10 @@ export interface AgentRunOutcome {
 
 /**
  * Runs an agent on one task: act in `context.environment`, call `context.recordStep` after each
- * step, and say how it ended. The harness does not know how the agent or its model work.
+ * step, and say how it ended. The harness does not know how the agent or its model work. It should
+ * stop by itself after `context.task.maxSteps` steps (status `max-steps`): a runner that records
+ * more is stopped by the harness and its run is not a success. A runner that throws is recorded as
+ * `failed` with the error, and is not a success either (see docs/decisions/0604-harness-step-limit-and-crashes.md).
  */
 export type AgentRunner<E> = (context: AgentRunContext<E>) => Promise<AgentRunOutcome>;
 
@@ -205,6 +212,8 @@ async function runTask<E>(
   let opened: TaskEnvironment<E> | undefined;
   let check: CheckResult | undefined;
   let judged: JudgeVerdict | undefined;
+  // Why the harness fails the run whatever its final state: the runner crashed or passed its step limit.
+  let failure: string | undefined;
   try {
     opened = await options.environments(task, slot);
     const env = opened;
@@ -228,6 +237,13 @@ async function runTask<E>(
         resolve({ status: 'aborted', reason: `timed out after ${options.taskTimeoutMs} ms` });
       }, options.taskTimeoutMs);
     });
+    // Settled when the runner passes its step limit: the harness stops waiting for it then.
+    const maxSteps = task.maxSteps;
+    let stepLimit: string | undefined;
+    let stopAtLimit: (outcome: AgentRunOutcome) => void = () => {};
+    const limitReached = new Promise<AgentRunOutcome>((resolve) => {
+      stopAtLimit = resolve;
+    });
     try {
       const outcome = await Promise.race([
         options.runner({
@@ -242,10 +258,18 @@ async function runTask<E>(
             const step = validate(Step, input, { record: 'Step' });
             writers.log.append({ kind: 'step', trajectoryId, step });
             steps.push(step);
+            if (maxSteps !== undefined && steps.length > maxSteps) {
+              const stop = new LAM_StepLimitError({ taskId: task.id, maxSteps });
+              stepLimit = `step limit ${maxSteps} reached: the agent recorded step ${steps.length}; the run was stopped`;
+              controller.abort(stop);
+              stopAtLimit({ status: 'max-steps', reason: stepLimit });
+              throw stop;
+            }
             return step;
           },
         }),
         timeout,
+        limitReached,
       ]);
       status = outcome.status;
       reason = outcome.reason;
@@ -253,9 +277,17 @@ async function runTask<E>(
       status = controller.signal.aborted ? 'aborted' : 'failed';
       error = `the agent runner threw: ${message(e)}`;
       reason = error;
+      failure = error;
     } finally {
       clearTimeout(timer);
       controller.abort(new Error('task ended'));
+    }
+    if (stepLimit !== undefined) {
+      // Whatever the runner did after its limit (returned, threw the limit error, threw another).
+      status = 'max-steps';
+      reason = stepLimit;
+      error = stepLimit;
+      failure = stepLimit;
     }
     completionMs = performance.now() - started;
     const stopped = options.signal?.aborted === true;
@@ -274,16 +306,24 @@ async function runTask<E>(
     if (stopped) return undefined;
     if (task.checker !== undefined) {
       if (env.state === undefined) {
-        error = `task ${task.id} has a checker but the environment provider gave no state reader; return { environment, state } from it`;
+        error = [
+          error,
+          `task ${task.id} has a checker but the environment provider gave no state reader; return { environment, state } from it`,
+        ]
+          .filter(Boolean)
+          .join('; ');
       } else {
         try {
           check = await createChecker(task.checker).check(env.state);
         } catch (e) {
-          error = `the checker could not read the final state: ${message(e)}`;
+          error = [error, `the checker could not read the final state: ${message(e)}`]
+            .filter(Boolean)
+            .join('; ');
         }
       }
     }
-    if (options.judge !== undefined) {
+    // A run the harness fails anyway is not sent to the judge (a cost for no decision).
+    if (options.judge !== undefined && failure === undefined) {
       try {
         judged = await options.judge.evaluate(
           { request: task.request, steps, screenshots: screenshotsOf(steps) },
@@ -305,9 +345,18 @@ async function runTask<E>(
       }
     }
   }
-  // A task with a checker is never decided by the judge alone: a checker that could not run leaves it unsure.
+  // A run that crashed or passed its step limit is a failure whatever its final state (which a
+  // crash mid-way or one step too many may have left right); the checker's result is kept as
+  // information. A task with a checker is never decided by the judge alone: a checker that could
+  // not run leaves it unsure.
   let outcome: Outcome;
-  if (task.checker !== undefined && check === undefined) {
+  if (failure !== undefined) {
+    const checked =
+      check === undefined
+        ? ''
+        : `; the final state ${check.pass ? 'passes' : 'fails'} the checker (not counted): ${check.reason}`;
+    outcome = { verdict: 'no', success: false, decidedBy: 'harness', reason: `${failure}${checked}` };
+  } else if (task.checker !== undefined && check === undefined) {
     outcome = { verdict: 'unsure', success: false, decidedBy: 'none', reason: error ?? 'not checked' };
   } else if (check === undefined && judged === undefined) {
     outcome = { verdict: 'unsure', success: false, decidedBy: 'none', reason: error ?? 'not judged' };

@@ -30,7 +30,10 @@ export const TaskSpec = z.strictObject({
   start: StartState.optional(),
   /** How the final state is checked; without one, only a judge can decide. */
   checker: CheckerSpec.optional(),
-  /** The most steps the agent may take. */
+  /**
+   * The most steps the agent may take. A runner that records more is stopped by the harness: the
+   * run ends `max-steps` and is not a success.
+   */
   maxSteps: z.int().positive().optional(),
   metadata: Metadata.optional(),
 });

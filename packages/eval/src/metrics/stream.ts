@@ -87,6 +87,9 @@ export async function summarizeTrajectoryLog(
   const statuses: TrajectoryLogSummary['statuses'] = {};
   let steps = 0;
   let trajectories = 0;
+  // Steps of a trajectory mostly come in a row: keep the last one at hand instead of a lookup per step.
+  let lastId: string | undefined;
+  let last: Open | undefined;
   for await (const batch of reader.batches())
     for (const { line, value } of batch) {
       const r = value as LogLine;
@@ -94,16 +97,22 @@ export async function summarizeTrajectoryLog(
         throw shapeError(file, line, 'no trajectoryId');
       if (r.kind === 'step') {
         steps++;
-        let t = open.get(r.trajectoryId);
+        let t = r.trajectoryId === lastId ? last : open.get(r.trajectoryId);
         if (t === undefined) {
           t = { startedAt: Number.NaN, steps: 0 };
           open.set(r.trajectoryId, t);
         }
+        lastId = r.trajectoryId;
+        last = t;
         t.steps++;
-        const timings = r.step?.timings;
-        if (timings?.modelMs !== undefined) t.modelMs = (t.modelMs ?? 0) + timings.modelMs;
-        if (timings?.envMs !== undefined) t.envMs = (t.envMs ?? 0) + timings.envMs;
-        const usage = r.step?.usage;
+        const step = r.step;
+        if (step === undefined || step === null) continue;
+        const timings = step.timings;
+        if (timings !== undefined && timings !== null) {
+          if (timings.modelMs !== undefined) t.modelMs = (t.modelMs ?? 0) + timings.modelMs;
+          if (timings.envMs !== undefined) t.envMs = (t.envMs ?? 0) + timings.envMs;
+        }
+        const usage = step.usage;
         if (usage !== undefined) {
           t.inputTokens = (t.inputTokens ?? 0) + usage.inputTokens;
           t.outputTokens = (t.outputTokens ?? 0) + usage.outputTokens;
@@ -113,9 +122,13 @@ export async function summarizeTrajectoryLog(
         const t: Open = { startedAt: Date.parse(r.startedAt), steps: 0 };
         if (r.taskId !== undefined) t.taskId = r.taskId;
         open.set(r.trajectoryId, t);
+        lastId = undefined;
+        last = undefined;
       } else if (r.kind === 'trajectory-end') {
         const t = open.get(r.trajectoryId) ?? { startedAt: Number.NaN, steps: 0 };
         open.delete(r.trajectoryId);
+        lastId = undefined;
+        last = undefined;
         statuses[r.status] = (statuses[r.status] ?? 0) + 1;
         const end = {
           trajectoryId: r.trajectoryId,

@@ -2,6 +2,7 @@
 // It covers the zod features the schemas use; refinements are enforced by filtering.
 import fc from 'fast-check';
 import type { z } from 'zod';
+import { JsonValue } from '../json-value';
 
 interface Options {
   /** Extra keys to add to loose objects (to test that adapters keep them). */
@@ -107,6 +108,9 @@ function build(schema: z.ZodType, opts: Required<Options>, depth: number): fc.Ar
       return fc.constantFrom(...Object.values(def.entries as Record<string, unknown>));
     case 'lazy': // z.json()
       return jsonValue;
+    case 'custom':
+      if (schema === JsonValue) return jsonValue;
+      throw new Error('zod-arbitrary: unsupported custom schema');
     case 'optional':
     case 'default':
       return build(def.innerType as z.ZodType, opts, depth);

@@ -1,0 +1,32 @@
+// The acceptance run of the data pipeline (issue #9): every stage in one command on the real
+// LibreOffice help and real LibreOffice Writer, through runDataflowCommand (what `lam dataflow` calls).
+//
+//   pnpm -F @lam/dataflow build && node packages/dataflow/scripts/acceptance.mjs [outDir] [evolvePerPair] [templatesPerTask]
+//
+// Needs Debian's libreoffice-help-en-us (the help under /usr/share/libreoffice/help/en-US) and the
+// desktop packages of scripts/debian-packages.txt. Resumable: run it again on the same folder to go on.
+// Prints the summary; summary.json and summary.md are in the folder.
+import { runDataflowCommand } from '../dist/index.js';
+
+const outDir = process.argv[2] ?? 'runs/dataflow-acceptance';
+const evolvePerPair = Number(process.argv[3] ?? 5);
+const templatesPerTask = Number(process.argv[4] ?? 2);
+const started = performance.now();
+const result = await runDataflowCommand({ outDir, evolvePerPair, templatesPerTask });
+const minutes = (performance.now() - started) / 60_000;
+process.stdout.write(`${result.text}\n`);
+process.stdout.write(
+  `${JSON.stringify(
+    {
+      wallMinutes: Math.round(minutes * 10) / 10,
+      seconds: result.seconds,
+      tasksPerMinute: result.report.tasksPerMinute,
+      instantiation: result.report.instantiation,
+      execution: result.report.execution,
+      evaluation: result.report.evaluation,
+      datasets: result.report.datasets,
+    },
+    null,
+    2,
+  )}\n`,
+);

@@ -1,0 +1,143 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseFlatText } from '@lam/grounding/desktop';
+import type { InstantiatedStep } from '@lam/schema';
+import { describe, expect, it } from 'vitest';
+import { defaultTemplatesDir } from '../instantiate/templates';
+import { deriveChecks, formatOf, runChecks } from './checks';
+
+const template = (file: string) => {
+  const path = join(defaultTemplatesDir(), file);
+  const xml = readFileSync(path, 'utf8');
+  return { xml, state: parseFlatText(xml, path) };
+};
+
+let n = 0;
+const step = (
+  fn: string,
+  controlText: string,
+  args: Record<string, unknown> = {},
+  extra?: Record<string, unknown>,
+): InstantiatedStep => ({
+  step: ++n,
+  subtask: fn === 'click_input' && controlText === 'Table' ? 'Open the "Table" menu' : `do ${controlText}`,
+  controlLabel: '',
+  controlText,
+  function: fn,
+  args: args as InstantiatedStep['args'],
+  ...(extra === undefined ? {} : { extra: extra as InstantiatedStep['extra'] }),
+});
+
+describe('deriveChecks', () => {
+  it('expects a toggle to flip the format the template had', () => {
+    const report = template('report.fodt');
+    // The title is bold in the template, so the Bold button makes it not bold.
+    expect(formatOf(report.state, 'Quarterly Report', 'bold')).toBe(true);
+    const checks = deriveChecks(
+      [
+        step('select_text', '', { text: 'Quarterly Report' }),
+        step('click_input', 'Bold'),
+        step('save_as', ''),
+      ],
+      report.state,
+    );
+    expect(checks).toEqual([
+      expect.objectContaining({
+        kind: 'spec',
+        spec: { kind: 'document-format', text: 'Quarterly Report', bold: false },
+      }),
+    ]);
+    const twice = deriveChecks(
+      [
+        step('select_text', '', { text: 'strongly' }),
+        step('keyboard_input', '', { keys: '^i' }),
+        step('keyboard_input', '', { keys: '^i' }),
+      ],
+      report.state,
+    );
+    expect(twice[0]).toMatchObject({ spec: { italic: false } });
+  });
+
+  it('counts inserted elements from the command, not from the menu that holds it', () => {
+    const table = template('table.fodt');
+    const checks = deriveChecks(
+      [
+        step('select_text', '', { text: 'North' }),
+        step('click_input', 'Table'),
+        step('click_input', 'Split Cells...'),
+        step('click_input', 'OK'),
+      ],
+      table.state,
+    );
+    expect(checks.map((c) => c.id)).toEqual(['count(more table cells)']);
+  });
+
+  it('checks the page, options that were set, and text typed into the document', () => {
+    const letter = template('letter.fodt');
+    const checks = deriveChecks(
+      [
+        step('click_input', 'Landscape', {}, { ensure: { checked: true, type: 'RadioButton' } }),
+        step('click_input', 'Replace', {}, { ensure: { checked: false, type: 'CheckBox' } }),
+        step('click_input', 'While Typing', {}, { ensure: { checked: true, type: 'MenuItem' } }),
+        step('set_edit_text', 'letter - LibreOffice Document', { text: 'Regards' }),
+      ],
+      letter.state,
+    );
+    expect(checks.map((c) => c.id)).toEqual(['page(landscape)', 'option(Replace off)', 'text(Regards)']);
+  });
+
+  it('knows nothing about a plan that only navigates', () => {
+    expect(
+      deriveChecks(
+        [step('click_input', 'Tools'), step('click_input', 'Options...'), step('click_input', 'OK')],
+        template('letter.fodt').state,
+      ),
+    ).toEqual([]);
+  });
+});
+
+describe('runChecks', () => {
+  it('compares the document with the template, and reads option states from the trajectory', async () => {
+    const table = template('table.fodt');
+    // The template itself as the "saved document": nothing was inserted, nothing changed.
+    const results = await runChecks(
+      [
+        { kind: 'count', id: 'count(a table)', why: '', what: 'a table', pattern: '<table:table(?=[\\s/>])' },
+        {
+          kind: 'spec',
+          id: 'bold(North)',
+          why: '',
+          spec: { kind: 'document-format', text: 'North', bold: false },
+        },
+        { kind: 'option', id: 'option(Replace off)', why: '', control: 'Replace', checked: false, step: 1 },
+      ],
+      {
+        document: table.state,
+        documentXml: table.xml,
+        template: table.state,
+        templateXml: table.xml,
+        steps: [
+          {
+            index: 1,
+            decision: {
+              thought: '',
+              controlLabel: '3',
+              controlName: 'Replace',
+              function: 'click_input',
+              args: {},
+              status: 'CONTINUE',
+              plan: [],
+            },
+            timings: {},
+            metadata: { checkedAfter: false },
+          },
+        ],
+      },
+    );
+    expect(results).toEqual([
+      { id: 'count(a table)', pass: false, reason: 'the document has 1 × a table (the template had 1)' },
+      expect.objectContaining({ id: 'bold(North)', pass: true }),
+      { id: 'option(Replace off)', pass: true, reason: '"Replace" was cleared after step 1' },
+    ]);
+  });
+});
