@@ -332,7 +332,9 @@ describe('lam eval options', () => {
   it('the command line exits 1 with the message on a bad option', async () => {
     const run = runCli(['eval', 'office', '--concurrency', '0']);
     expect(await run.exited).toBe(1);
-    expect(run.output()).toContain('--concurrency: expected a number above 0. Change the option on the command line.');
+    expect(run.output()).toContain(
+      '--concurrency: expected a number above 0. Change the option on the command line.',
+    );
     expect(basename(cli)).toBe('cli.js');
   });
 });
