@@ -1,9 +1,11 @@
 // @lam/runtime onnx engine: decode speed and time to first token against transformers.js generate()
 // on the same project-made model folder, constrained against unconstrained decoding, and memory.
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { decisionConstraint } from '@lam/runtime';
 import { loadOnnxModel } from '@lam/runtime/onnx';
 import { createTestModel } from '@lam/runtime/testing';
@@ -45,117 +47,152 @@ const constraint = decisionConstraint({
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const round = (x, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
 
-const dir = await mkdtemp(join(tmpdir(), 'lam-bench-onnx-'));
-try {
-  const info = await createTestModel(join(dir, 'model'), shape);
+async function measure() {
+  const dir = await mkdtemp(join(tmpdir(), 'lam-bench-onnx-'));
+  try {
+    const info = await createTestModel(join(dir, 'model'), shape);
 
-  // Ours (unconstrained and constrained) and the peer run in turn, so that load from other
-  // processes on the machine falls on all three alike.
-  const model = await loadOnnxModel(join(dir, 'model'));
-  const { AutoModelForCausalLM, AutoTokenizer, env } = await import(
-    runtimeRequire.resolve('@huggingface/transformers')
-  );
-  env.allowRemoteModels = false;
-  env.localModelPath = `${dir}/`;
-  env.useFSCache = false;
-  env.useBrowserCache = false;
-  const tokenizer = await AutoTokenizer.from_pretrained('model');
-  const reference = await AutoModelForCausalLM.from_pretrained('model', { dtype: 'fp32', device: 'cpu' });
-  const inputs = tokenizer.apply_chat_template(messages, { add_generation_prompt: true, return_dict: true });
-  const peerRun = async (maxNew) => {
-    const started = performance.now();
-    let first = 0;
-    let puts = 0;
-    const streamer = {
-      put() {
-        puts++;
-        // The first put carries the prompt; the second the first new token.
-        if (puts === 2) first = performance.now();
-      },
-      end() {},
+    // Ours (unconstrained and constrained) and the peer run in turn, so that load from other
+    // processes on the machine falls on all three alike.
+    const model = await loadOnnxModel(join(dir, 'model'));
+    const { AutoModelForCausalLM, AutoTokenizer, env } = await import(
+      runtimeRequire.resolve('@huggingface/transformers')
+    );
+    env.allowRemoteModels = false;
+    env.localModelPath = `${dir}/`;
+    env.useFSCache = false;
+    env.useBrowserCache = false;
+    const tokenizer = await AutoTokenizer.from_pretrained('model');
+    const reference = await AutoModelForCausalLM.from_pretrained('model', { dtype: 'fp32', device: 'cpu' });
+    const inputs = tokenizer.apply_chat_template(messages, {
+      add_generation_prompt: true,
+      return_dict: true,
+    });
+    const peerRun = async (maxNew) => {
+      const started = performance.now();
+      let first = 0;
+      let puts = 0;
+      const streamer = {
+        put() {
+          puts++;
+          // The first put carries the prompt; the second the first new token.
+          if (puts === 2) first = performance.now();
+        },
+        end() {},
+      };
+      const out = await reference.generate({ ...inputs, max_new_tokens: maxNew, do_sample: false, streamer });
+      const ended = performance.now();
+      const generated = out.dims[1] - inputs.input_ids.dims[1];
+      return {
+        tokensPerSecond: (generated - 1) / ((ended - first) / 1000),
+        timeToFirstTokenMs: first - started,
+        generated,
+      };
     };
-    const out = await reference.generate({ ...inputs, max_new_tokens: maxNew, do_sample: false, streamer });
-    const ended = performance.now();
-    const generated = out.dims[1] - inputs.input_ids.dims[1];
-    return {
-      tokensPerSecond: (generated - 1) / ((ended - first) / 1000),
-      timeToFirstTokenMs: first - started,
-      generated,
+    const oursRun = async (options) => {
+      const r = await model.generate(options);
+      return {
+        ...r.timings,
+        outputTokens: r.usage.outputTokens,
+        inputTokens: r.usage.inputTokens,
+        ok: r.constraintSatisfied !== false,
+      };
     };
-  };
-  const oursRun = async (options) => {
-    const r = await model.generate(options);
-    return {
-      ...r.timings,
-      outputTokens: r.usage.outputTokens,
-      inputTokens: r.usage.inputTokens,
-      ok: r.constraintSatisfied !== false,
+    // Warm-up (and the vocabulary index for constraints).
+    await oursRun({ messages, maxTokens: 16 });
+    await oursRun({ messages, maxTokens: 16, constraint });
+    await peerRun(16);
+    const runs = { ours: [], constrained: [], peer: [] };
+    for (let i = 0; i < RUNS; i++) {
+      // A full collection before each run, so no run pays for the garbage of the one before.
+      global.gc?.();
+      runs.ours.push(await oursRun({ messages, maxTokens: NEW_TOKENS }));
+      global.gc?.();
+      runs.peer.push(await peerRun(NEW_TOKENS));
+      global.gc?.();
+      runs.constrained.push(await oursRun({ messages, maxTokens: NEW_TOKENS, constraint }));
+    }
+    const summary = (xs) => ({
+      tokensPerSecond: round(median(xs.map((r) => r.tokensPerSecond))),
+      timeToFirstTokenMs: round(median(xs.map((r) => r.timeToFirstTokenMs))),
+      outputTokens: median(xs.map((r) => r.outputTokens ?? r.generated)),
+    });
+    const ours = { ...summary(runs.ours), inputTokens: runs.ours[0].inputTokens };
+    const constrained = {
+      ...summary(runs.constrained),
+      constraintMs: round(median(runs.constrained.map((r) => r.constraintMs))),
+      constraintMasks: median(runs.constrained.map((r) => r.constraintMasks)),
+      // Time on token checks and masks relative to the rest of the run: the model work per token is the
+      // same with and without a constraint, so this is the overhead, and load from other processes
+      // hardly moves it (unlike the end-to-end tokens/s).
+      constraintOverheadPercent: round(
+        median(runs.constrained.map((r) => (100 * r.constraintMs) / (r.totalMs - r.constraintMs))),
+      ),
+      allParsed: runs.constrained.every((r) => r.ok),
     };
-  };
-  // Warm-up (and the vocabulary index for constraints).
-  await oursRun({ messages, maxTokens: 16 });
-  await oursRun({ messages, maxTokens: 16, constraint });
-  await peerRun(16);
-  const runs = { ours: [], constrained: [], peer: [] };
-  for (let i = 0; i < RUNS; i++) {
-    // A full collection before each run, so no run pays for the garbage of the one before.
-    global.gc?.();
-    runs.ours.push(await oursRun({ messages, maxTokens: NEW_TOKENS }));
-    global.gc?.();
-    runs.peer.push(await peerRun(NEW_TOKENS));
-    global.gc?.();
-    runs.constrained.push(await oursRun({ messages, maxTokens: NEW_TOKENS, constraint }));
+    const peer = summary(runs.peer);
+    const oursPeak = peakRssMiB();
+    await model.dispose();
+    await reference.dispose();
+    return { info, ours, constrained, peer, peakRssMiB: oursPeak };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
   }
-  const summary = (xs) => ({
-    tokensPerSecond: round(median(xs.map((r) => r.tokensPerSecond))),
-    timeToFirstTokenMs: round(median(xs.map((r) => r.timeToFirstTokenMs))),
-    outputTokens: median(xs.map((r) => r.outputTokens ?? r.generated)),
-  });
-  const ours = { ...summary(runs.ours), inputTokens: runs.ours[0].inputTokens };
-  const constrained = {
-    ...summary(runs.constrained),
-    constraintMs: round(median(runs.constrained.map((r) => r.constraintMs))),
-    constraintMasks: median(runs.constrained.map((r) => r.constraintMasks)),
-    // Time on token checks and masks relative to the rest of the run: the model work per token is the
-    // same with and without a constraint, so this is the overhead, and load from other processes
-    // hardly moves it (unlike the end-to-end tokens/s).
-    constraintOverheadPercent: round(
-      median(runs.constrained.map((r) => (100 * r.constraintMs) / (r.totalMs - r.constraintMs))),
-    ),
-    allParsed: runs.constrained.every((r) => r.ok),
-  };
-  const peer = summary(runs.peer);
-  const oursPeak = peakRssMiB();
-  await model.dispose();
-  await reference.dispose();
-
-  const ratio = round(ours.tokensPerSecond / peer.tokensPerSecond, 2);
-  const endToEndOverhead = round((1 - constrained.tokensPerSecond / ours.tokensPerSecond) * 100);
-  const overhead = constrained.constraintOverheadPercent;
-  report({
-    name: 'runtime-onnx',
-    figures: {
-      model: {
-        parameters: info.parameters,
-        vocabSize: info.vocabSize,
-        ...shape,
-        tokenizerFile: 'llama2 tokenizer.json',
-      },
-      device: 'cpu',
-      newTokens: NEW_TOKENS,
-      runs: RUNS,
-      ours,
-      constrained,
-      constrainedEndToEndOverheadPercent: endToEndOverhead,
-      peakRssMiB: oursPeak,
-    },
-    peer: { name: 'transformers.js generate() (@huggingface/transformers 4.3.1), same folder', ...peer },
-    ratio,
-    target: 'decode tokens/s ratio ours/transformers.js >= 1.0; constrained decoding overhead <= 15%',
-    met: ratio >= 1 && overhead <= 15,
-    notes:
-      'Greedy decoding on the CPU; ours, the peer and ours constrained run in turn, medians of the runs after a warm-up. tokensPerSecond counts tokens after the first; timeToFirstTokenMs includes prompt processing. The constrained runs use decisionConstraint() with 40 labels and 7 functions; constraintOverheadPercent is their time on token checks and masks relative to the rest (the model work per token is the same), the figure the target uses; constrainedEndToEndOverheadPercent compares tokens/s and moves with machine load. peakRssMiB is the process maximum with both models loaded.',
-  });
-} finally {
-  await rm(dir, { recursive: true, force: true });
 }
+
+/** The same measurement in a fresh Node process with V8 flags (see decision 0304). */
+function measureWithFlags(flags) {
+  const out = spawnSync(process.execPath, [...flags, fileURLToPath(import.meta.url), '--child'], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 24,
+  });
+  if (out.status !== 0) throw new Error(`child failed: ${out.stderr}`);
+  return JSON.parse(out.stdout.trim().split('\n').at(-1));
+}
+
+const figuresOf = (m) => ({
+  ours: m.ours,
+  constrained: m.constrained,
+  constrainedEndToEndOverheadPercent: round(
+    (1 - m.constrained.tokensPerSecond / m.ours.tokensPerSecond) * 100,
+  ),
+  peer: m.peer,
+  ratio: round(m.ours.tokensPerSecond / m.peer.tokensPerSecond, 2),
+});
+
+if (process.argv[2] === '--child') {
+  process.stdout.write(`${JSON.stringify(await measure())}\n`);
+  process.exit(0);
+}
+const { info, ours, constrained, peer, peakRssMiB: oursPeak } = await measure();
+const singleThreadedGc = figuresOf(measureWithFlags(['--expose-gc', '--single-threaded-gc']));
+const ratio = round(ours.tokensPerSecond / peer.tokensPerSecond, 2);
+const endToEndOverhead = round((1 - constrained.tokensPerSecond / ours.tokensPerSecond) * 100);
+const overhead = constrained.constraintOverheadPercent;
+report({
+  name: 'runtime-onnx',
+  figures: {
+    model: {
+      parameters: info.parameters,
+      vocabSize: info.vocabSize,
+      ...shape,
+      tokenizerFile: 'llama2 tokenizer.json',
+    },
+    device: 'cpu',
+    newTokens: NEW_TOKENS,
+    runs: RUNS,
+    ours,
+    constrained,
+    constrainedEndToEndOverheadPercent: endToEndOverhead,
+    peakRssMiB: oursPeak,
+    // The same run with V8's garbage collector on the main thread only: no GC thread competes with
+    // onnxruntime's threads for the cores (decision 0304).
+    singleThreadedGc,
+  },
+  peer: { name: 'transformers.js generate() (@huggingface/transformers 4.3.1), same folder', ...peer },
+  ratio,
+  target: 'decode tokens/s ratio ours/transformers.js >= 1.0; constrained decoding overhead <= 15%',
+  met: ratio >= 1 && overhead <= 15,
+  notes:
+    'Greedy decoding on the CPU; ours, the peer and ours constrained run in turn, medians of the runs after a warm-up. tokensPerSecond counts tokens after the first; timeToFirstTokenMs includes prompt processing. The constrained runs use decisionConstraint() with 40 labels and 7 functions; constraintOverheadPercent is their time on token checks and masks relative to the rest (the model work per token is the same), the figure the target uses; constrainedEndToEndOverheadPercent compares tokens/s and moves with machine load. peakRssMiB is the process maximum with both models loaded. singleThreadedGc repeats the measurement in a child process run with node --single-threaded-gc (decision 0304).',
+});

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { registerDataflowCommand } from './commands/dataflow';
 import { registerEvalCommand } from './commands/eval';
 import { reportCommand } from './commands/report';
 import { askOnTerminal, runCommand } from './commands/run';
@@ -90,6 +91,7 @@ program
   });
 
 registerEvalCommand(program, settings);
+registerDataflowCommand(program, settings);
 
 program
   .command('config')

@@ -1,4 +1,11 @@
 export {
+  type DataflowCommandIo,
+  DataflowOptions,
+  dataflowCommand,
+  isDataflowUsageError,
+  type LamDataflowResult,
+} from './commands/dataflow';
+export {
   bundledSuites,
   bundledSuitesDir,
   type EvalCommandIo,

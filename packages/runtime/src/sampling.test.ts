@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyRepetitionPenalty, argmax, sample, seededRandom } from './sampling';
+import { applyRepetitionPenalty, argmax, sample, seededRandom, topIndices } from './sampling';
 
 describe('sampling', () => {
   const logits = Float32Array.from([0.5, 3, -1, 2.9, 0]);
@@ -7,6 +7,18 @@ describe('sampling', () => {
   it('picks the largest logit, among candidates when given', () => {
     expect(argmax(logits)).toBe(1);
     expect(argmax(logits, [0, 2, 3])).toBe(3);
+  });
+
+  it('lists the k best in order, equal logits by index as argmax picks them', () => {
+    const random = seededRandom(3);
+    for (let trial = 0; trial < 50; trial++) {
+      // Few distinct values, so that ties are common.
+      const xs = Float32Array.from({ length: 200 }, () => Math.floor(random() * 20));
+      const expected = [...xs.keys()].sort((a, b) => xs[b]! - xs[a]! || a - b).slice(0, 8);
+      expect(topIndices(xs, 8)).toEqual(expected);
+      expect(topIndices(xs, 8)[0]).toBe(argmax(xs));
+    }
+    expect(topIndices(Float32Array.from([1, 2]), 8)).toEqual([1, 0]);
   });
 
   it('is repeatable with a seed and follows the distribution', () => {

@@ -20,6 +20,28 @@ export function applyRepetitionPenalty(logits: Float32Array, seen: Iterable<numb
   }
 }
 
+/**
+ * The `k` largest logits' indices, largest first; equal logits in index order (as {@link argmax}
+ * picks them). One pass, no sort of the whole vocabulary.
+ */
+export function topIndices(logits: Float32Array, k: number): number[] {
+  const ids: number[] = [];
+  const values: number[] = [];
+  for (let i = 0; i < logits.length; i++) {
+    const v = logits[i]!;
+    if (ids.length === k && !(v > values[k - 1]!)) continue;
+    let at = ids.length === k ? k - 1 : ids.length;
+    while (at > 0 && v > values[at - 1]!) at--;
+    if (ids.length === k) {
+      ids.pop();
+      values.pop();
+    }
+    ids.splice(at, 0, i);
+    values.splice(at, 0, v);
+  }
+  return ids;
+}
+
 /** The index of the largest logit, among `candidates` when given. */
 export function argmax(logits: Float32Array, candidates?: ArrayLike<number>): number {
   let best = -1;

@@ -3,6 +3,7 @@ import {
   appendFileSync,
   existsSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   rmSync,
   statSync,
@@ -180,6 +181,24 @@ describe('batches()', () => {
     expect(batches.length).toBeGreaterThan(10);
     expect(batches.flat()).toEqual(entries);
     expect(entries.map((e) => e.line)).toEqual(Array.from({ length: 500 }, (_, i) => i + 1));
+  });
+
+  it('closes the file when the reader is left early or fails, and leaves no read in flight', async () => {
+    const file = tmp();
+    appendJsonl(
+      file,
+      Array.from({ length: 300 }, (_, i) => step(i + 1)),
+      { schema: StepSchema, fsync: false },
+    );
+    const openFiles = () => (existsSync('/proc/self/fd') ? readdirSync('/proc/self/fd').length : 0);
+    const before = openFiles();
+    for await (const b of readJsonl(file, { schema: StepSchema, chunkSize: 512 }).batches()) {
+      expect(b.length).toBeGreaterThan(0);
+      break;
+    }
+    expect(openFiles()).toBe(before);
+    await expect(readJsonlAll(join(dir, 'missing.jsonl'))).rejects.toThrow(/ENOENT/);
+    expect(openFiles()).toBe(before);
   });
 
   it('hands over the records before a bad line, then throws', async () => {

@@ -1,12 +1,14 @@
 import {
   appendFileSync,
+  close,
   closeSync,
-  createReadStream,
   fstatSync,
   fsyncSync,
   ftruncateSync,
   mkdirSync,
+  open,
   openSync,
+  read,
   readSync,
   writeSync,
 } from 'node:fs';
@@ -22,6 +24,74 @@ import { compiledSchema, safeValidate } from './validate';
 
 const NEWLINE = 0x0a;
 const EXCERPT = 200;
+/** Reads ahead while a chunk is parsed: enough that a busy machine's I/O threads keep up. */
+const READS_IN_FLIGHT = 4;
+
+function openForReading(file: string): Promise<number> {
+  return new Promise((resolve, reject) => open(file, 'r', (e, fd) => (e ? reject(e) : resolve(fd))));
+}
+
+/** Reads into `buf` from `position`; a failure surfaces where the result is awaited, never as unhandled. */
+function readAt(fd: number, buf: Buffer, position: number): Promise<number> {
+  const reading = new Promise<number>((resolve, reject) =>
+    read(fd, buf, 0, buf.length, position, (e, n) => (e ? reject(e) : resolve(n))),
+  );
+  reading.catch(() => {});
+  return reading;
+}
+
+const settled = (p: Promise<unknown>): Promise<void> =>
+  p.then(
+    () => {},
+    () => {},
+  );
+
+/**
+ * Reads a file in chunks with a few reads in flight, into buffers that are reused: the next chunks
+ * are read while one is parsed, and no buffer is allocated per chunk (a fresh buffer per chunk, as a
+ * read stream allocates, costs a page fault per 4 KiB: a tenth of the time of a large read).
+ */
+class ChunkReader {
+  private readonly queue: { buf: Buffer; position: number; done: Promise<number> }[] = [];
+  private next = 0; // file offset of the next read to start
+  private lent: Buffer | undefined;
+
+  constructor(
+    private readonly fd: number,
+    chunkSize: number,
+    depth: number,
+  ) {
+    for (let i = 0; i < depth; i++) this.start(Buffer.allocUnsafe(chunkSize));
+  }
+
+  private start(buf: Buffer): void {
+    this.queue.push({ buf, position: this.next, done: readAt(this.fd, buf, this.next) });
+    this.next += buf.length;
+  }
+
+  /** The next chunk, empty at the end of the file. It is valid until the next call. */
+  async read(): Promise<Buffer> {
+    if (this.lent !== undefined) this.start(this.lent);
+    this.lent = undefined;
+    const head = this.queue.shift()!;
+    const n = await head.done;
+    if (n < head.buf.length) {
+      // A short read (the end of the file): the reads started after it assumed a full one.
+      const stale = this.queue.splice(0);
+      for (const r of stale) await settled(r.done);
+      this.next = head.position + n;
+      for (const r of stale) this.start(r.buf);
+    }
+    this.lent = head.buf;
+    return head.buf.subarray(0, n);
+  }
+
+  /** Waits for the reads in flight (a descriptor is never closed under one), then closes the file. */
+  async close(): Promise<void> {
+    for (const r of this.queue.splice(0)) await settled(r.done);
+    await new Promise<void>((resolve) => close(this.fd, () => resolve()));
+  }
+}
 
 /** Options of {@link readJsonl}. */
 export interface ReadJsonlOptions<S extends z.ZodType | undefined = undefined> {
@@ -134,15 +204,17 @@ export class JsonlReader<T> implements AsyncIterable<T> {
     if (this.started) throw new Error('A JsonlReader can be iterated only once; call readJsonl() again.');
     this.started = true;
     const { chunkSize = 1 << 18 } = this.options;
-    const stream = createReadStream(this.file, { highWaterMark: chunkSize });
-    // The start of a line that goes on in the next chunk; only that line is copied, never a chunk.
+    const reader = new ChunkReader(await openForReading(this.file), chunkSize, READS_IN_FLIGHT);
+    // The start of a line that goes on in the next chunk: copied out (the buffer is reused), alone.
     let carry: Buffer | null = null;
     let carryOffset = 0; // byte offset in the file of carry[0]
     let chunkOffset = 0; // byte offset in the file of the current chunk's first byte
     let lineNo = 0;
     let batch: JsonlEntry<T>[] = [];
     try {
-      for await (const chunk of stream as AsyncIterable<Buffer>) {
+      for (;;) {
+        const chunk = await reader.read();
+        if (chunk.length === 0) break;
         let start = 0;
         let nl = chunk.indexOf(NEWLINE);
         if (carry !== null) {
@@ -167,7 +239,7 @@ export class JsonlReader<T> implements AsyncIterable<T> {
           nl = chunk.indexOf(NEWLINE, start);
         }
         if (start < chunk.length) {
-          carry = chunk.subarray(start);
+          carry = Buffer.from(chunk.subarray(start));
           carryOffset = chunkOffset + start;
         }
         chunkOffset += chunk.length;
@@ -188,7 +260,7 @@ export class JsonlReader<T> implements AsyncIterable<T> {
       if (batch.length > 0) yield batch;
       throw error;
     } finally {
-      stream.destroy();
+      await reader.close();
     }
     if (batch.length > 0) yield batch;
   }

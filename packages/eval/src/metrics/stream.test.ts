@@ -1,7 +1,13 @@
-import { appendFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { appendJsonl, LAM_ValidationError, TrajectoryLogRecord } from '@lam/schema';
+import {
+  appendJsonl,
+  LAM_JsonlParseError,
+  LAM_JsonlTornLineError,
+  LAM_ValidationError,
+  TrajectoryLogRecord,
+} from '@lam/schema';
 import { describe, expect, it } from 'vitest';
 import { LAM_EvalInputError } from '../errors';
 import { DecisionMetricsAccumulator, decisionMetrics } from './decision-metrics';
@@ -139,6 +145,94 @@ describe('summarizeTrajectoryLog', () => {
     const error = await summarizeTrajectoryLog(file, { validate: false }).catch((e: unknown) => e);
     expect(LAM_EvalInputError.isInstance(error)).toBe(true);
     expect((error as Error).message).toContain('bad.jsonl:2');
+  });
+});
+
+describe('a trajectory log parsed in worker threads', () => {
+  /** A log of `tasks` trajectories of 1-7 steps, two open at a time, some steps without timings. */
+  function bigLog(file: string, tasks: number) {
+    const t0 = Date.parse('2026-01-01T00:00:00Z');
+    const lines: string[] = [];
+    for (let k = 0; k < tasks; k++) {
+      const id = `t${k}#1`;
+      lines.push(
+        JSON.stringify({
+          kind: 'trajectory-start',
+          trajectoryId: id,
+          ...(k % 5 === 0 ? {} : { taskId: `task-${k}` }),
+          request: 'Make the title bold — «ünïcode» ✓',
+          startedAt: new Date(t0 + k * 1000).toISOString(),
+        }),
+      );
+      if (k % 9 === 0) lines.push('', '   ');
+      for (let i = 0; i < 1 + (k % 7); i++)
+        lines.push(
+          JSON.stringify({
+            kind: 'step',
+            trajectoryId: id,
+            step: {
+              index: i + 1,
+              decision: decision(i === k % 7 ? 'FINISH' : 'CONTINUE'),
+              ...(i % 3 === 0 ? {} : { timings: { modelMs: 100 + i, envMs: 10 * i } }),
+              ...(i % 2 === 0 ? { usage: { inputTokens: 1000 + k, outputTokens: 20 } } : {}),
+            },
+          }),
+        );
+      if (k % 11 !== 10)
+        lines.push(
+          JSON.stringify({
+            kind: 'trajectory-end',
+            trajectoryId: id,
+            status: k % 4 === 0 ? 'failed' : 'finished',
+            finishedAt: new Date(t0 + k * 1000 + 500 + k).toISOString(),
+          }),
+        );
+    }
+    writeFileSync(file, `${lines.join('\r\n')}\n`);
+    return lines.length;
+  }
+
+  it('gives the same summary as one thread, over many blocks', async () => {
+    const file = join(dir, 'big.jsonl');
+    bigLog(file, 12_000); // about 4.6 MB: five blocks
+    const one = await summarizeTrajectoryLog(file, { validate: false, workers: 0 });
+    const validated = await summarizeTrajectoryLog(file);
+    for (const workers of [1, 3]) {
+      const many = await summarizeTrajectoryLog(file, { validate: false, workers });
+      expect(many).toEqual(one);
+    }
+    expect(validated).toEqual(one);
+    expect(one).toMatchObject({ trajectories: 12_000, unfinished: 1090 });
+    expect(one.steps).toBe(Array.from({ length: 12_000 }, (_, k) => 1 + (k % 7)).reduce((a, b) => a + b));
+  });
+
+  it('names the line of a bad record in a later block, and a torn last line', async () => {
+    const file = join(dir, 'big-bad.jsonl');
+    const lines = bigLog(file, 6_000);
+    appendFileSync(file, '{"kind":"note","trajectoryId":"x"}\n');
+    const shape = await summarizeTrajectoryLog(file, { validate: false, workers: 2 }).catch(
+      (e: unknown) => e,
+    );
+    expect(LAM_EvalInputError.isInstance(shape)).toBe(true);
+    expect((shape as Error).message).toContain(`big-bad.jsonl:${lines + 1}`);
+
+    const broken = join(dir, 'big-broken.jsonl');
+    bigLog(broken, 6_000);
+    appendFileSync(broken, '{"kind":"step", oops}\n{"kind":"step"}\n');
+    const parse = await summarizeTrajectoryLog(broken, { validate: false, workers: 2 }).catch(
+      (e: unknown) => e,
+    );
+    expect(LAM_JsonlParseError.isInstance(parse) && parse.line === lines + 1).toBe(true);
+
+    const torn = join(dir, 'big-torn.jsonl');
+    bigLog(torn, 6_000);
+    const size = Buffer.byteLength(readFileSync(torn, 'utf8'));
+    appendFileSync(torn, '{"kind":"trajectory-end","trajectoryId":"t1#1","sta');
+    for (const workers of [0, 2]) {
+      const error = await summarizeTrajectoryLog(torn, { validate: false, workers }).catch((e: unknown) => e);
+      expect(LAM_JsonlTornLineError.isInstance(error)).toBe(true);
+      expect(error).toMatchObject({ line: lines + 1, byteOffset: size, byteLength: 51 });
+    }
   });
 });
 

@@ -1,3 +1,5 @@
+import { stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { OfflineStepEvalRecord, readJsonl, TrajectoryLogRecord, type TrajectoryStatus } from '@lam/schema';
 import { LAM_EvalInputError } from '../errors';
 import {
@@ -5,6 +7,7 @@ import {
   DecisionMetricsAccumulator,
   type DecisionMetricsOptions,
 } from './decision-metrics';
+import { decodeLogRecord, emptyEntries, type LogEntries, readLogEntriesInParallel } from './log-entries';
 import {
   type OnlineMetrics,
   OnlineMetricsAccumulator,
@@ -19,6 +22,11 @@ export interface TrajectoryLogOptions extends OnlineMetricsOptions {
    * only checked for the fields the metrics read, which is several times faster on large logs.
    */
   validate?: boolean;
+  /**
+   * Threads that parse the file when `validate` is false (default: one per core, at most 4, for files
+   * of 32 MiB or more; 0 for smaller ones). 0 parses in this thread.
+   */
+  workers?: number;
   /**
    * Whether an ended trajectory is a success. Default: it ended with status `finished`. Pass a
    * lookup into your evaluation records (checker or judge verdicts) for the paper's success rate.
@@ -48,18 +56,6 @@ interface Open {
   outputTokens?: number;
 }
 
-type LogLine =
-  | { kind: 'trajectory-start'; trajectoryId: string; taskId?: string; startedAt: string }
-  | {
-      kind: 'step';
-      trajectoryId: string;
-      step: {
-        timings?: { modelMs?: number; envMs?: number };
-        usage?: { inputTokens: number; outputTokens: number };
-      };
-    }
-  | { kind: 'trajectory-end'; trajectoryId: string; status: TrajectoryStatus; finishedAt: string };
-
 function shapeError(file: string, line: number, what: string): LAM_EvalInputError {
   return new LAM_EvalInputError({
     input: `${file}:${line}`,
@@ -68,96 +64,131 @@ function shapeError(file: string, line: number, what: string): LAM_EvalInputErro
   });
 }
 
+/** Files from this size on are parsed in worker threads by default. */
+const PARALLEL_FROM_BYTES = 32 * 2 ** 20;
+
 /**
  * Streams a trajectory log (JSONL of `TrajectoryLogRecord`) and computes the online metrics of the
  * trajectories in it, in memory that grows with the trajectories open at once, not with the file.
- * Completion time runs from the start record to the end record.
+ * Completion time runs from the start record to the end record. Without validation, large files are
+ * parsed in worker threads (`workers`).
  */
 export async function summarizeTrajectoryLog(
   file: string,
   options: TrajectoryLogOptions = {},
 ): Promise<TrajectoryLogSummary> {
   const validate = options.validate ?? true;
+  const summary = new TrajectoryLogAccumulator(options);
+  const workers = validate
+    ? 0
+    : (options.workers ??
+      ((await stat(file)).size >= PARALLEL_FROM_BYTES ? Math.min(4, availableParallelism()) : 0));
+  if (workers > 0) {
+    await readLogEntriesInParallel(
+      file,
+      workers,
+      (entries) => summary.add(entries),
+      (bad) => shapeError(file, bad.line, bad.problem),
+    );
+    return summary.result();
+  }
   const reader = validate
     ? readJsonl(file, { schema: TrajectoryLogRecord, record: 'TrajectoryLogRecord' })
     : readJsonl(file);
-  const open = new Map<string, Open>();
-  const averageOver = options.averageOver;
-  const online = new OnlineMetricsAccumulator(averageOver === undefined ? {} : { averageOver });
-  const statuses: TrajectoryLogSummary['statuses'] = {};
-  let steps = 0;
-  let trajectories = 0;
-  // Steps of a trajectory mostly come in a row: keep the last one at hand instead of a lookup per step.
-  let lastId: string | undefined;
-  let last: Open | undefined;
-  for await (const batch of reader.batches())
+  for await (const batch of reader.batches()) {
+    const entries = emptyEntries();
     for (const { line, value } of batch) {
-      const r = value as LogLine;
-      if (typeof r !== 'object' || r === null || typeof r.trajectoryId !== 'string')
-        throw shapeError(file, line, 'no trajectoryId');
-      if (r.kind === 'step') {
-        steps++;
-        let t = r.trajectoryId === lastId ? last : open.get(r.trajectoryId);
+      const problem = decodeLogRecord(value, entries);
+      if (problem !== undefined) throw shapeError(file, line, problem);
+    }
+    summary.add(entries);
+  }
+  return summary.result();
+}
+
+/** Folds decoded log records, in file order, into the summary. */
+class TrajectoryLogAccumulator {
+  private readonly open = new Map<string, Open>();
+  private readonly online: OnlineMetricsAccumulator;
+  private readonly statuses: TrajectoryLogSummary['statuses'] = {};
+  private steps = 0;
+  private trajectories = 0;
+  // Steps of a trajectory mostly come in a row: keep the last one at hand instead of a lookup per step.
+  private lastId: string | undefined;
+  private last: Open | undefined;
+
+  constructor(private readonly options: TrajectoryLogOptions) {
+    const averageOver = options.averageOver;
+    this.online = new OnlineMetricsAccumulator(averageOver === undefined ? {} : { averageOver });
+  }
+
+  add({ kinds, ids, texts, numbers, names }: LogEntries): void {
+    for (let i = 0; i < kinds.length; i++) {
+      const id = names[ids[i]!]!;
+      const n = 4 * i;
+      if (kinds[i] === 1) {
+        this.steps++;
+        let t = id === this.lastId ? this.last : this.open.get(id);
         if (t === undefined) {
           t = { startedAt: Number.NaN, steps: 0 };
-          open.set(r.trajectoryId, t);
+          this.open.set(id, t);
         }
-        lastId = r.trajectoryId;
-        last = t;
+        this.lastId = id;
+        this.last = t;
         t.steps++;
-        const step = r.step;
-        if (step === undefined || step === null) continue;
-        const timings = step.timings;
-        if (timings !== undefined && timings !== null) {
-          if (timings.modelMs !== undefined) t.modelMs = (t.modelMs ?? 0) + timings.modelMs;
-          if (timings.envMs !== undefined) t.envMs = (t.envMs ?? 0) + timings.envMs;
-        }
-        const usage = step.usage;
-        if (usage !== undefined) {
-          t.inputTokens = (t.inputTokens ?? 0) + usage.inputTokens;
-          t.outputTokens = (t.outputTokens ?? 0) + usage.outputTokens;
-        }
-      } else if (r.kind === 'trajectory-start') {
-        trajectories++;
-        const t: Open = { startedAt: Date.parse(r.startedAt), steps: 0 };
-        if (r.taskId !== undefined) t.taskId = r.taskId;
-        open.set(r.trajectoryId, t);
-        lastId = undefined;
-        last = undefined;
-      } else if (r.kind === 'trajectory-end') {
-        const t = open.get(r.trajectoryId) ?? { startedAt: Number.NaN, steps: 0 };
-        open.delete(r.trajectoryId);
-        lastId = undefined;
-        last = undefined;
-        statuses[r.status] = (statuses[r.status] ?? 0) + 1;
-        const end = {
-          trajectoryId: r.trajectoryId,
-          status: r.status,
-          ...(t.taskId ? { taskId: t.taskId } : {}),
-        };
-        const elapsed = Date.parse(r.finishedAt) - t.startedAt;
-        const run: OnlineTaskRun = {
-          taskId: t.taskId ?? r.trajectoryId,
-          success: options.success ? options.success(end) : r.status === 'finished',
-          completionSeconds: Number.isFinite(elapsed) ? Math.max(0, elapsed) / 1000 : 0,
-          steps: t.steps,
-        };
-        if (t.modelMs !== undefined) run.modelSeconds = t.modelMs / 1000;
-        if (t.envMs !== undefined) run.environmentSeconds = t.envMs / 1000;
-        if (t.inputTokens !== undefined) run.inputTokens = t.inputTokens;
-        if (t.outputTokens !== undefined) run.outputTokens = t.outputTokens;
-        online.add(run);
+        const [modelMs, envMs, inputTokens, outputTokens] = [
+          numbers[n]!,
+          numbers[n + 1]!,
+          numbers[n + 2]!,
+          numbers[n + 3]!,
+        ];
+        if (!Number.isNaN(modelMs)) t.modelMs = (t.modelMs ?? 0) + modelMs;
+        if (!Number.isNaN(envMs)) t.envMs = (t.envMs ?? 0) + envMs;
+        if (!Number.isNaN(inputTokens)) t.inputTokens = (t.inputTokens ?? 0) + inputTokens;
+        if (!Number.isNaN(outputTokens)) t.outputTokens = (t.outputTokens ?? 0) + outputTokens;
+      } else if (kinds[i] === 0) {
+        this.trajectories++;
+        const t: Open = { startedAt: numbers[n]!, steps: 0 };
+        if (texts[i]! >= 0) t.taskId = names[texts[i]!]!;
+        this.open.set(id, t);
+        this.lastId = undefined;
+        this.last = undefined;
       } else {
-        throw shapeError(file, line, `unknown kind ${JSON.stringify((r as { kind?: unknown }).kind)}`);
+        this.end(id, names[texts[i]!] as TrajectoryStatus, numbers[n]!);
       }
     }
-  return {
-    online: online.result(),
-    trajectories,
-    unfinished: open.size,
-    steps,
-    statuses,
-  };
+  }
+
+  private end(trajectoryId: string, status: TrajectoryStatus, finishedAt: number): void {
+    const t = this.open.get(trajectoryId) ?? { startedAt: Number.NaN, steps: 0 };
+    this.open.delete(trajectoryId);
+    this.lastId = undefined;
+    this.last = undefined;
+    this.statuses[status] = (this.statuses[status] ?? 0) + 1;
+    const end = { trajectoryId, status, ...(t.taskId ? { taskId: t.taskId } : {}) };
+    const elapsed = finishedAt - t.startedAt;
+    const run: OnlineTaskRun = {
+      taskId: t.taskId ?? trajectoryId,
+      success: this.options.success ? this.options.success(end) : status === 'finished',
+      completionSeconds: Number.isFinite(elapsed) ? Math.max(0, elapsed) / 1000 : 0,
+      steps: t.steps,
+    };
+    if (t.modelMs !== undefined) run.modelSeconds = t.modelMs / 1000;
+    if (t.envMs !== undefined) run.environmentSeconds = t.envMs / 1000;
+    if (t.inputTokens !== undefined) run.inputTokens = t.inputTokens;
+    if (t.outputTokens !== undefined) run.outputTokens = t.outputTokens;
+    this.online.add(run);
+  }
+
+  result(): TrajectoryLogSummary {
+    return {
+      online: this.online.result(),
+      trajectories: this.trajectories,
+      unfinished: this.open.size,
+      steps: this.steps,
+      statuses: this.statuses,
+    };
+  }
 }
 
 /** Options of {@link decisionMetricsFromJsonl}. */

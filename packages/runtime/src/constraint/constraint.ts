@@ -60,6 +60,8 @@ export class ConstrainedDecoder {
   private state: State | null;
   /** How many full masks were computed (the slow path). */
   masksComputed = 0;
+  /** Where {@link allowed} writes its answer when end tokens are added to the index's. */
+  private scratch = new Int32Array(0);
 
   constructor(
     private readonly constraint: CompiledConstraint,
@@ -91,7 +93,8 @@ export class ConstrainedDecoder {
 
   /**
    * Every token that may come next. Tokens that would leave the value unfinishable within the
-   * budget are left out, unless that leaves nothing.
+   * budget are left out, unless that leaves nothing. The array is reused: it is valid until the next
+   * call (copy it to keep it).
    */
   allowed(budget: number): Int32Array {
     this.masksComputed++;
@@ -104,10 +107,11 @@ export class ConstrainedDecoder {
       ids = this.index.allowed(this.state, this.constraint.options, Number.POSITIVE_INFINITY);
     }
     if (end.length === 0) return ids;
-    const out = new Int32Array(ids.length + end.length);
-    out.set(ids);
-    out.set(end, ids.length);
-    return out;
+    if (this.scratch.length < ids.length + end.length)
+      this.scratch = new Int32Array(this.index.size + end.length);
+    this.scratch.set(ids);
+    this.scratch.set(end, ids.length);
+    return this.scratch.subarray(0, ids.length + end.length);
   }
 
   /** Moves past token `id` (which must be allowed). */

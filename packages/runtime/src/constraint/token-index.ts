@@ -21,6 +21,11 @@ export class TokenIndex {
   private readonly special: TokenIndex | undefined;
   /** Each token's text by id ('' for tokens that cannot be written under a constraint). */
   readonly textOf: readonly string[];
+  /**
+   * Where {@link allowed} writes its answer. A fresh array per call would put ~100 KiB of garbage per
+   * token on the heap, and the extra collections slow the model's own threads down.
+   */
+  private readonly scratch: Int32Array;
 
   /**
    * @param textOf the text each token id adds when decoded after other text; '' marks tokens that
@@ -35,6 +40,7 @@ export class TokenIndex {
     }
     entries.sort((a, b) => (a.text < b.text ? -1 : a.text > b.text ? 1 : a.id - b.id));
     const n = entries.length;
+    this.scratch = new Int32Array(n);
     this.ids = Int32Array.from(entries, (e) => e.id);
     this.texts = entries.map((e) => e.text);
     this.lcp = new Int32Array(n);
@@ -72,7 +78,7 @@ export class TokenIndex {
 
   /**
    * Every token whose text the automaton accepts from `start` and after which the value can still be
-   * completed in `room` characters.
+   * completed in `room` characters. The array is reused: it is valid until the next call.
    */
   allowed(start: State, options: AutomatonOptions, room: number): Int32Array {
     const body = inStringBody(start);
@@ -89,16 +95,15 @@ export class TokenIndex {
       const capacity = body.maxLength - body.len;
       while (to < this.plainLengths.length && this.plainLengths[to]! <= capacity) to++;
       const others = this.special.allowed(start, options, room);
-      const out = new Int32Array(to - from + others.length);
-      out.set(this.plainIds.subarray(from, to));
-      out.set(others, to - from);
-      return out;
+      this.scratch.set(this.plainIds.subarray(from, to));
+      this.scratch.set(others, to - from);
+      return this.scratch.subarray(0, to - from + others.length);
     }
-    const out: number[] = [];
+    let count = 0;
     this.walk(start, options, (id, rem) => {
-      if (rem <= room) out.push(id);
+      if (rem <= room) this.scratch[count++] = id;
     });
-    return Int32Array.from(out);
+    return this.scratch.subarray(0, count);
   }
 
   /**

@@ -14,7 +14,7 @@ import {
   LAM_UnsupportedInputError,
 } from '../errors';
 import { contentText, parseGenerateOptions } from '../options';
-import { applyRepetitionPenalty, argmax, sample, seededRandom } from '../sampling';
+import { applyRepetitionPenalty, argmax, sample, seededRandom, topIndices } from '../sampling';
 import { StopMatcher } from '../stop';
 import { toGenerationStream } from '../stream';
 import type { GenerateOptions, GenerateResult, GenerationStream, LanguageModel } from '../types';
@@ -124,6 +124,9 @@ function checkSession(session: ort.InferenceSession, folder: ModelFolder): void 
     );
   }
 }
+
+/** Under a constraint, greedy decoding checks this many best tokens before it computes a mask. */
+const GREEDY_CANDIDATES = 8;
 
 /** A model folder running on onnxruntime-node. */
 export class OnnxLanguageModel implements LanguageModel {
@@ -291,8 +294,12 @@ export class OnnxLanguageModel implements LanguageModel {
       const choosing = performance.now();
       if (temperature === 0) {
         token = argmax(logits);
-        if (constrained && !constrained.allows(token, left))
-          token = argmax(logits, constrained.allowed(left));
+        if (constrained && !constrained.allows(token, left)) {
+          // The best allowed token is most often among the next few best: check those one by one
+          // before computing the whole mask (same choice, as every better token was checked).
+          const next = topIndices(logits, GREEDY_CANDIDATES).find((id) => constrained.allows(id, left));
+          token = next ?? argmax(logits, constrained.allowed(left));
+        }
       } else if (constrained && maskFirst) {
         token = sample(logits, sampling, random, constrained.allowed(left));
       } else {
