@@ -86,7 +86,12 @@ export async function reportCommand(target: string, options: { out?: string } = 
       trajectories.length === 1
         ? `lam run: ${trajectories[0]!.request}`
         : `lam runs (${trajectories.length})`,
-    systems: [...byModel].map(([name, ts]) => ({ name, results: ts.map(unjudged), trajectories: ts })),
+    systems: [...byModel].map(([name, ts]) => ({
+      name,
+      results: ts.map(unjudged),
+      trajectories: ts,
+      judged: false,
+    })),
   });
   const out = options.out ?? join(dirname(file), 'report.html');
   writeFileSync(out, toHtml(built, { baseDir: dirname(file), expand: 'all' }));

@@ -26,6 +26,11 @@ export interface SystemInput {
   results?: readonly OnlineEvalRecord[];
   /** Their trajectories, for the per-task step lists and screenshots. */
   trajectories?: readonly Trajectory[];
+  /**
+   * Whether `results` were judged (default true). False for runs with no checker or judge (a single
+   * `lam run`): the report then shows the task success rate as "not judged" instead of 0%.
+   */
+  judged?: boolean;
 }
 
 /** A step as the report shows it. */
@@ -69,6 +74,8 @@ export interface ReportSystem {
   grounding?: GroundingMetrics;
   /** Bootstrap interval of the online task success rate, when results were given. */
   successInterval?: Interval;
+  /** False when the results were not judged: the success rate and its interval mean nothing. */
+  judged?: false;
 }
 
 /** The data of a report: every renderer (JSON, Markdown, HTML) reads this. */
@@ -152,6 +159,7 @@ export function buildReport(options: BuildReportOptions): EvalReport {
         return onlineRunFromRecord(r, t);
       });
       system.online = input.online ?? onlineMetrics(runs);
+      if (input.judged === false) system.judged = false;
       system.successInterval = bootstrapInterval(
         input.results.map((r) => Number(r.success)),
         { resamples, seed },

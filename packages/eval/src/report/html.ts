@@ -84,8 +84,8 @@ function charts(report: EvalReport): string[] {
         max: 1,
         bars: online.map((s) => ({
           label: s.name,
-          value: s.online!.taskSuccessRate,
-          text: `${(s.online!.taskSuccessRate * 100).toFixed(1)}%`,
+          value: s.judged === false ? 0 : s.online!.taskSuccessRate,
+          text: s.judged === false ? 'not judged' : `${(s.online!.taskSuccessRate * 100).toFixed(1)}%`,
         })),
       }),
       barChartSvg({

@@ -79,6 +79,32 @@ describe('reports', () => {
     expect(escapeHtml('<a href="x">&\'')).toBe('&lt;a href=&quot;x&quot;&gt;&amp;&#39;');
   });
 
+  it('shows runs that no checker judged as "not judged", not as 0% success', () => {
+    const run = {
+      taskId: 't1',
+      request: 'Bold the title',
+      trajectoryId: 't1#1',
+      status: 'finished' as const,
+      verdict: 'unsure' as const,
+      success: false,
+      completionMs: 4000,
+      steps: 2,
+    };
+    const report = buildReport({
+      systems: [
+        { name: 'lam run', results: [run], judged: false },
+        { name: 'judged', results: [run] },
+      ],
+    });
+    expect(report.systems[0]!.judged).toBe(false);
+    expect(report.systems[1]).not.toHaveProperty('judged');
+    const md = toMarkdown(report);
+    expect(md).toContain('| Task Success Rate % | not judged | 0.0 |');
+    expect(md).toMatch(/\| 95% interval % \| - \| 0\.0-0\.0 \|/);
+    const html = toHtml(report);
+    expect(html).toContain('>not judged<');
+  });
+
   it('renders a self-contained HTML report that opens in Chromium without errors', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'lam-eval-report-'));
     const browser = await launchChromium();

@@ -59,11 +59,11 @@ export function reportTables(report: EvalReport, preset: TablePreset = 'full'): 
       ['Steps / tasks', (o) => `${o.steps} / ${o.tasks}`, 'extra'],
     ]),
     table(report, 'online', 'table-4', 'Table 4. Online, in the live application', full, [
-      ['Task Success Rate %', (o) => pct(o.taskSuccessRate)],
+      ['Task Success Rate %', (o, s) => (s.judged === false ? 'not judged' : pct(o.taskSuccessRate))],
       [
         '95% interval %',
         (_o, s) =>
-          s.successInterval === undefined
+          s.successInterval === undefined || s.judged === false
             ? '-'
             : `${pct(s.successInterval.lower)}-${pct(s.successInterval.upper)}`,
         'extra',

