@@ -63,7 +63,14 @@ async function measure() {
     env.useFSCache = false;
     env.useBrowserCache = false;
     const tokenizer = await AutoTokenizer.from_pretrained('model');
-    const reference = await AutoModelForCausalLM.from_pretrained('model', { dtype: 'fp32', device: 'cpu' });
+    const reference = await AutoModelForCausalLM.from_pretrained('model', {
+      dtype: 'fp32',
+      device: 'cpu',
+      // onnxruntime's threads set as ours are by default (no spinning between steps; decision 0304).
+      session_options: {
+        extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
+      },
+    });
     const inputs = tokenizer.apply_chat_template(messages, {
       add_generation_prompt: true,
       return_dict: true,

@@ -246,6 +246,15 @@ describe('the onnx engine', () => {
     }
   });
 
+  it('decodes the same with spinning threads and two threads as with the defaults', async () => {
+    const spinning = await loadOnnxModel(bpeDir, { spinning: true, threads: 2 });
+    const options = { messages: conversation, maxTokens: 12 };
+    expect((await spinning.generate(options)).outputTokenIds).toEqual(
+      (await bpe.generate(options)).outputTokenIds,
+    );
+    await spinning.dispose();
+  });
+
   it('loads through createModel("onnx:<dir>")', async () => {
     const model = await createModel(`onnx:${bpeDir}`);
     const result = await model.generate({ messages: conversation, maxTokens: 5 });

@@ -30,6 +30,12 @@ export interface OnnxModelOptions {
   modelFile?: string;
   /** Threads for one operator (onnxruntime's intra-op threads; default: its own choice). */
   threads?: number;
+  /**
+   * Let onnxruntime's threads spin while they wait for work (default false). Spinning threads keep a
+   * core busy between decode steps; the application the agent drives runs on the same machine, and on
+   * a small one it then decodes slower, not faster (decision 0304).
+   */
+  spinning?: boolean;
   /** Receives warnings such as the CUDA fallback (default: `process.emitWarning`). */
   onWarning?: (message: string) => void;
   /** The most whitespace characters in a row that constrained output may hold (default 12). */
@@ -48,9 +54,11 @@ export async function loadOnnxModel(dir: string, options: OnnxModelOptions = {})
   const folder = await readModelFolder(dir, options.modelFile);
   const warn =
     options.onWarning ?? ((message: string) => process.emitWarning(message, { code: 'LAM_CUDA_FALLBACK' }));
+  const spin = options.spinning === true ? '1' : '0';
   const sessionOptions: ort.InferenceSession.SessionOptions = {
     graphOptimizationLevel: 'all',
     ...(options.threads ? { intraOpNumThreads: options.threads } : {}),
+    extra: { session: { intra_op: { allow_spinning: spin }, inter_op: { allow_spinning: spin } } },
   };
   let session: ort.InferenceSession | undefined;
   let used: 'cpu' | 'cuda' = 'cpu';
