@@ -1,8 +1,9 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DATAFLOW_STAGES, type DataflowStage, runDataflowCommand } from './cli';
+import { NO_PREFERENCE_PAIRS } from './report';
 
 const dir = mkdtempSync(join(tmpdir(), 'lam-dataflow-cmd-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -54,5 +55,37 @@ describe('runDataflowCommand', () => {
     const empty = join(dir, 'empty');
     const result = await runDataflowCommand({ outDir: empty, progress: false, stages: ['postprocess'] });
     expect(result.sets?.phase2).toEqual({ train: 0, test: 0 });
+  });
+
+  it('says in the report which trajectories are in no set, and why there are no preference pairs', async () => {
+    const folder = join(dir, 'evaluated');
+    const record = (uniqueId: string, complete: string) => ({
+      uniqueId,
+      app: 'writer',
+      original: { task: uniqueId, steps: [] },
+      execution: {
+        result: { reason: '', subScores: {}, complete },
+        error: null,
+        extra: { trajectoryId: `${uniqueId}#1` },
+      },
+      instantiation: {},
+      timeCost: { chooseTemplate: 0, prefill: 0, instantiationEvaluation: 0, total: 0 },
+    });
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(
+      join(folder, 'evaluation.jsonl'),
+      `${[record('a', 'yes'), record('b', 'no'), record('c', 'unsure')].map((r) => JSON.stringify(r)).join('\n')}\n`,
+    );
+    const result = await runDataflowCommand({ outDir: folder, progress: false, stages: ['postprocess'] });
+    expect(result.report.postprocess).toEqual({
+      passing: 1,
+      failing: 1,
+      reasons: { 'verdict unsure': 1 },
+      preferencePairs: 0,
+      noPreferencePairs: NO_PREFERENCE_PAIRS,
+    });
+    expect(readFileSync(join(folder, 'summary.md'), 'utf8')).toContain(
+      'in no set: verdict unsure 1. Preference pairs: 0 (a preference pair needs a passing and a failing trajectory',
+    );
   });
 });

@@ -121,7 +121,7 @@ export {
 } from './live/workbench';
 export { TASK_PLAN_SYSTEM_PROMPT, type TaskPlanSampleOptions, taskPlanSample } from './postprocess/phase1';
 export { type BuildPhase1Options, buildPhase1Dataset, type Phase1Counts } from './postprocess/phase1-dataset';
-export { isTestTask, type SplitOptions, splitByTask } from './postprocess/split';
+export { isTestTask, isTestTaskOf, type SplitOptions, splitByTask, splitRoots } from './postprocess/split';
 export {
   type BuildTrajectorySetsOptions,
   buildTrajectorySets,
@@ -132,6 +132,7 @@ export {
   type DataflowReport,
   dataflowPaths,
   executionFailureKind,
+  NO_PREFERENCE_PAIRS,
   reportMarkdown,
   type StageReport,
   summarizeDataflow,

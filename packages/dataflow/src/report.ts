@@ -51,9 +51,23 @@ export interface DataflowReport {
   execution: StageReport & { steps: number };
   evaluation: StageReport & { unsure: number; byMethod: Record<string, number> };
   datasets: Record<string, number>;
+  /**
+   * Post-processing: the evaluated trajectories the phase 2-4 sets are made of (phase 2 and 3 from the
+   * passing ones, phase 4 rewards from passing and failing ones), those left out with why, and the
+   * preference pairs with why there are none when there are none.
+   */
+  postprocess: {
+    passing: number;
+    failing: number;
+    /** Evaluated trajectories in no set, by why. */
+    reasons: Record<string, number>;
+    preferencePairs: number;
+    /** Why there are no preference pairs, when there are none. */
+    noPreferencePairs?: string;
+  };
   /** Seconds per stage in the run that wrote the report (absent for stages it did not run). */
   seconds: Record<string, number>;
-  /** Tasks per minute through instantiation + execution + evaluation in that run. */
+  /** Executed tasks per minute of instantiation + execution + evaluation time in that run. */
   tasksPerMinute?: number;
 }
 
@@ -204,6 +218,16 @@ export async function summarizeDataflow(
       if (existsSync(file)) datasets[`${phase}/${f}`] = await lines(file);
     }
   }
+  const preferencePairs = Object.entries(datasets)
+    .filter(([k]) => k.startsWith('phase4/preference-'))
+    .reduce((sum, [, v]) => sum + v, 0);
+  const postprocess: DataflowReport['postprocess'] = {
+    passing: evaluation.passed,
+    failing: evaluation.failed,
+    reasons: evaluation.unsure > 0 ? { 'verdict unsure': evaluation.unsure } : {},
+    preferencePairs,
+    ...(preferencePairs === 0 && evaluation.total > 0 ? { noPreferencePairs: NO_PREFERENCE_PAIRS } : {}),
+  };
   const report: DataflowReport = {
     outDir,
     generatedAt: new Date().toISOString(),
@@ -221,11 +245,16 @@ export async function summarizeDataflow(
     execution,
     evaluation,
     datasets,
+    postprocess,
     seconds: run.seconds ?? {},
   };
   if (run.tasksPerMinute !== undefined) report.tasksPerMinute = run.tasksPerMinute;
   return report;
 }
+
+/** Why a folder without a model's own attempts has no preference pairs. */
+export const NO_PREFERENCE_PAIRS =
+  'a preference pair needs a passing and a failing trajectory that reached the same prompt with different actions; the replay runs one plan per task, so only the model’s own attempts (extraTrajectories) give them';
 
 function reasons(map: Record<string, number>): string {
   const entries = Object.entries(map).sort((a, b) => b[1] - a[1]);
@@ -249,6 +278,7 @@ export function reportMarkdown(r: DataflowReport): string {
     '',
     `Templates of instantiated tasks: ${reasons(r.instantiation.byTemplate)}. Executed steps: ${r.execution.steps}. Verdicts by method: ${reasons(r.evaluation.byMethod)}.`,
     `Distinct abstract tasks among the passed ones (a task instantiated on several templates counts once): instantiation ${r.instantiation.passedTasks}, execution ${r.execution.passedTasks}, evaluation ${r.evaluation.passedTasks}.`,
+    `Post-processing: phase 2 and 3 from ${r.postprocess.passing} passing trajectories, phase 4 rewards from ${r.postprocess.passing} passing and ${r.postprocess.failing} failing ones; in no set: ${reasons(r.postprocess.reasons)}. Preference pairs: ${r.postprocess.preferencePairs}${r.postprocess.noPreferencePairs === undefined ? '' : ` (${r.postprocess.noPreferencePairs})`}.`,
     '',
     '| dataset | samples |',
     '|---|---|',
@@ -263,7 +293,7 @@ export function reportMarkdown(r: DataflowReport): string {
   }
   if (r.tasksPerMinute !== undefined)
     rows.push(
-      `Throughput (instantiation + execution + evaluation): ${Math.round(r.tasksPerMinute * 10) / 10} tasks per minute.`,
+      `Throughput: ${Math.round(r.tasksPerMinute * 10) / 10} executed tasks per minute of instantiation + execution + evaluation time.`,
     );
   return `${rows.join('\n')}\n`;
 }

@@ -97,6 +97,29 @@ describe('deriveChecks', () => {
 });
 
 describe('runChecks', () => {
+  it('reads line numbering as ODF writes it (number-lines is true unless it says false)', async () => {
+    const letter = template('letter.fodt');
+    const [check] = deriveChecks(
+      [step('click_input', 'Show numbering', {}, { ensure: { checked: true, type: 'CheckBox' } })],
+      letter.state,
+    );
+    expect(check).toMatchObject({ kind: 'count', what: 'line numbering' });
+    const withConfig = (attrs: string) =>
+      letter.xml.replace('<office:styles>', `<office:styles><text:linenumbering-configuration ${attrs}/>`);
+    const run = (documentXml: string) =>
+      runChecks([check as NonNullable<typeof check>], {
+        document: letter.state,
+        documentXml,
+        template: letter.state,
+        templateXml: letter.xml,
+        steps: [],
+      });
+    expect((await run(withConfig('text:style-name="Line_20_numbering" text:increment="5"')))[0]?.pass).toBe(
+      true,
+    );
+    expect((await run(withConfig('text:number-lines="false" text:increment="5"')))[0]?.pass).toBe(false);
+  });
+
   it('compares the document with the template, and reads option states from the trajectory', async () => {
     const table = template('table.fodt');
     // The template itself as the "saved document": nothing was inserted, nothing changed.

@@ -90,7 +90,12 @@ const ELEMENTS: readonly { name: RegExp; what: string; pattern: string }[] = [
     pattern: 'fo:background-color="#[0-9a-fA-F]{6}"',
   },
   { name: /^font color$/i, what: 'coloured text', pattern: 'fo:color="#[0-9a-fA-F]{6}"' },
-  { name: /^show numbering$/i, what: 'line numbering', pattern: 'text:number-lines="true"' },
+  {
+    name: /^show numbering$/i,
+    what: 'line numbering',
+    // number-lines defaults to true in ODF: LibreOffice writes the attribute only when it is false.
+    pattern: '<text:linenumbering-configuration(?![^>]*text:number-lines="false")[^>]*>',
+  },
 ];
 
 const TOGGLES: Record<string, 'bold' | 'italic' | 'underline' | 'strikethrough'> = {

@@ -122,7 +122,10 @@ export async function replayPlan(
       ...shot(last ? 'final.png' : `step-${i + 2}.png`),
     }).catch(() => undefined);
     if (ensure !== undefined && after !== undefined && control !== null) {
-      const same = after.controls.find((c) => c.name === control.name && c.type === control.type);
+      // The same control: same label and name when the list did not move, else the last of that name.
+      const same =
+        after.controls.find((c) => c.label === control.label && c.name === control.name) ??
+        after.controls.filter((c) => c.name === control.name && c.type === control.type).at(-1);
       if (same !== undefined && toggled(same) !== undefined) metadata.checkedAfter = toggled(same) as boolean;
     }
     const step: Step = {

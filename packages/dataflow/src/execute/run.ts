@@ -195,6 +195,7 @@ export async function runExecution(options: RunExecutionOptions): Promise<Execut
           template: task.templatePath,
           ...(opened === undefined ? {} : { document: opened.path, opened: opened.how }),
           ...(record.extra?.evolvedFrom === undefined ? {} : { evolvedFrom: record.extra.evolvedFrom }),
+          ...(record.extra?.composedWith === undefined ? {} : { composedWith: record.extra.composedWith }),
           ...(record.extra?.variantOf === undefined ? {} : { variantOf: record.extra.variantOf }),
         },
       });

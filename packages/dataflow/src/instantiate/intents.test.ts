@@ -87,6 +87,10 @@ describe('clauseIntent', () => {
       text: 'Reminder',
       into: 'Name',
     });
+    // "to insert" here belongs to "that you want", not a purpose to drop with the example after it.
+    expect(
+      clauseIntent('Type the calculation that you want to insert, for example, =10000/12'),
+    ).toMatchObject({ kind: 'type', text: '=10000/12' });
     expect(clauseIntent('Enter a password of at least five characters')).toMatchObject({
       kind: 'unsupported',
     });
@@ -100,6 +104,12 @@ describe('clauseIntent', () => {
       reason: 'vague-target',
     });
     expect(clauseIntent('Select the options that you want')).toMatchObject({ kind: 'note' });
+  });
+
+  it('reads a button named like a key as the button, and a chord as keys', () => {
+    expect(clauseIntent('Click **Insert**')).toMatchObject({ kind: 'click', target: 'Insert' });
+    expect(clauseIntent('Click **Delete**')).toMatchObject({ kind: 'click', target: 'Delete' });
+    expect(clauseIntent('Press **Ctrl+C**')).toMatchObject({ kind: 'key', keys: '^c' });
   });
 
   it('drops the purpose of a menu command', () => {

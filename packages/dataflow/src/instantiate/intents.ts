@@ -267,14 +267,12 @@ export function clauseIntent(raw: string): Intent {
     return { kind: 'note', clause };
   }
   const verb = (verbMatch[1] as string).toLowerCase();
+  const full = rest.slice(verbMatch[0].length).trim();
   // "Choose Edit - Find & Replace to open the Find & Replace dialog": the purpose is not part of the action.
-  const after = rest
-    .slice(verbMatch[0].length)
-    .trim()
-    .replace(
-      /\s+(?:to|in order to) (?:open|display|show|close|make|select|insert|apply|start|get|see)\b.*$/i,
-      '',
-    );
+  const after = full.replace(
+    /\s+(?:to|in order to) (?:open|display|show|close|make|select|insert|apply|start|get|see)\b.*$/i,
+    '',
+  );
   const objects = namedObjects(after);
   const lower = after.toLowerCase();
 
@@ -338,7 +336,9 @@ export function clauseIntent(raw: string): Intent {
     )
       target = undefined;
     const what = into === null ? after : after.slice(0, into.index);
-    const example = typedValue(after);
+    // The example is read from the whole clause: "Type the calculation that you want to insert, for
+    // example, =10000/12" must not lose it with what looks like a purpose ("to insert, ...").
+    const example = typedValue(full);
     let text = namedObjects(what)[0] ?? example;
     if (text === undefined) {
       const literal = stripEnd(what).replace(/^(the|a|an)\s+/i, '');
@@ -466,7 +466,8 @@ export function clauseIntent(raw: string): Intent {
     if (namedObjects(head).length === 0 && inList !== null) return unsupported('vague-target', clause);
     // "Click **Ctrl+C**": a key chord written as a button.
     const chord = keysOf(first);
-    if (chord !== undefined && /[\^%+{]/.test(chord)) return { kind: 'key', keys: chord, clause };
+    // Only a chord (Ctrl+C) or a function key is a key: "Click **Insert**" is the Insert button.
+    if (chord !== undefined && /^[\^%+]|^\{F\d+\}$/.test(chord)) return { kind: 'key', keys: chord, clause };
     const container = inList?.[1] !== undefined ? (namedObjects(inList[1])[0] ?? undefined) : undefined;
     const role =
       roleOf(after.replace(inList?.[0] ?? '', '')) ?? (container !== undefined ? 'list-item' : undefined);

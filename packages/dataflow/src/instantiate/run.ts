@@ -446,6 +446,10 @@ export async function runInstantiation(options: RunInstantiationOptions): Promis
           extra: {
             ...(pair.source === undefined ? {} : { source: pair.source }),
             ...(pair.evolvedFrom === undefined ? {} : { evolvedFrom: pair.evolvedFrom }),
+            // The second task of a composed pair: the split keeps the record on the test side with it.
+            ...(typeof pair.metadata?.composedWith === 'string'
+              ? { composedWith: pair.metadata.composedWith }
+              : {}),
             ...(v === 0 ? {} : { variantOf: pair.taskId }),
           },
         };

@@ -37,9 +37,18 @@ describe('buildPhase1Dataset', () => {
     expect(sample?.messages.map((m) => m.role)).toEqual(['system', 'user', 'assistant']);
     expect(sample?.messages[2]?.content).toBe(first.plan.join('\n'));
     const testIds = new Set(test.map((s) => s.id.replace('#plan', '')));
+    // A composed pair ("A, then B") holds B's plan: it is a test task when A or B is one.
+    let mixed = 0;
     for (const e of evolved) {
-      expect(testIds.has(e.taskId)).toBe(isTestTask(e.evolvedFrom as string, { testFraction: 0.3 }));
+      const first = isTestTask(e.evolvedFrom as string, { testFraction: 0.3 });
+      const second = isTestTask(e.metadata?.composedWith as string, { testFraction: 0.3 });
+      if (first !== second) mixed++;
+      expect(testIds.has(e.taskId)).toBe(first || second);
     }
+    expect(mixed).toBeGreaterThan(0);
+    // No training sample holds the plan of a test pair.
+    const testPlans = pairs.filter((p) => testIds.has(p.taskId)).map((p) => p.plan.join('\n'));
+    for (const s of train) for (const plan of testPlans) expect(s.messages[2]?.content).not.toContain(plan);
   });
 
   it('names a missing input and what to do', async () => {

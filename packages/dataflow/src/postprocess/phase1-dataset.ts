@@ -2,7 +2,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { LamError, openJsonlWriter, readJsonl, TaskPlanPair } from '@lam/schema';
 import { taskPlanSample } from './phase1';
-import { isTestTask, type SplitOptions } from './split';
+import { isTestTaskOf, type SplitOptions, splitRoots } from './split';
 
 /** Options of {@link buildPhase1Dataset}. */
 export interface BuildPhase1Options extends SplitOptions {
@@ -27,8 +27,9 @@ export interface Phase1Counts {
 /**
  * Phase-1 training set (paper §4.1, task → plan): each pair becomes a chat sample
  * `{"id", "messages": [...]}`, the format most trainers read, in `train.jsonl` or `test.jsonl`.
- * The split goes by the root task (an evolved pair follows the pair it came from), so no test
- * task, nor a variant of one, is trained on.
+ * The split goes by the root task (an evolved pair follows the pair it came from, and a pair composed
+ * of two goes to test when either of them is a test task), so no test task, nor a variant of one, nor
+ * its plan inside a composed pair, is trained on.
  * @throws {LamError} `LAM_InputMissingError` when an input file does not exist.
  */
 export async function buildPhase1Dataset(options: BuildPhase1Options): Promise<Phase1Counts> {
@@ -64,7 +65,7 @@ export async function buildPhase1Dataset(options: BuildPhase1Options): Promise<P
           pair,
           options.systemPrompt === undefined ? {} : { systemPrompt: options.systemPrompt },
         );
-        const inTest = isTestTask(pair.evolvedFrom ?? pair.taskId, split);
+        const inTest = isTestTaskOf(splitRoots(pair), split);
         (inTest ? test : train).append({ id: sample.id, messages: sample.messages });
         counts[inTest ? 'test' : 'train']++;
       }

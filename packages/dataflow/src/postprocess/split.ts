@@ -23,6 +23,28 @@ export function isTestTask(taskId: string, options: SplitOptions = {}): boolean 
   return digest.readUInt32BE(0) / 0x1_0000_0000 < fraction;
 }
 
+/**
+ * Whether a record made of several tasks belongs to the test split: when any of them is a test task.
+ * A composed pair ("A, then B", `evolvedFrom` A, `metadata.composedWith` B) holds B's plan word for
+ * word, so it may only be trained on when both A and B are training tasks.
+ */
+export function isTestTaskOf(taskIds: readonly string[], options: SplitOptions = {}): boolean {
+  return taskIds.some((id) => isTestTask(id, options));
+}
+
+/**
+ * The tasks a task-plan pair is made of, for the split: the pair it was evolved from (or itself) and,
+ * for a pair composed of two, the second one (`metadata.composedWith`).
+ */
+export function splitRoots(pair: {
+  taskId: string;
+  evolvedFrom?: string | undefined;
+  metadata?: Record<string, unknown> | undefined;
+}): string[] {
+  const composed = pair.metadata?.composedWith;
+  return [pair.evolvedFrom ?? pair.taskId, ...(typeof composed === 'string' ? [composed] : [])];
+}
+
 /** Splits records into train and test by their task id (see `isTestTask`). */
 export function splitByTask<T>(
   records: Iterable<T>,

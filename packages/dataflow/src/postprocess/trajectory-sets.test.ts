@@ -1,7 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { appendJsonl, type DataflowRecord, type TrajectoryLogRecord } from '@lam/schema';
 import { afterAll, describe, expect, it } from 'vitest';
+import { isTestTask } from './split';
 import { buildTrajectorySets } from './trajectory-sets';
 
 const dir = mkdtempSync(join(tmpdir(), 'lam-sets-'));
@@ -45,5 +47,94 @@ describe('buildTrajectorySets input errors', () => {
     const counts = await buildTrajectorySets({ evaluated: [], trajectories: [], outDir: dir });
     expect(counts.phase2).toEqual({ train: 0, test: 0 });
     expect(counts.files).toHaveLength(12);
+  });
+});
+
+describe('buildTrajectorySets split', () => {
+  /** The first id of the form `<prefix><n>` on the wanted side of the default split. */
+  const idOn = (test: boolean, prefix: string) => {
+    for (let n = 0; ; n++) if (isTestTask(`${prefix}${n}`) === test) return `${prefix}${n}`;
+  };
+  const record = (uniqueId: string, extra: Record<string, string>): DataflowRecord => ({
+    uniqueId,
+    app: 'writer',
+    original: { task: uniqueId, steps: ['1. Click **Bold**.'] },
+    execution: {
+      result: { reason: 'PASS', subScores: {}, complete: 'yes' },
+      error: null,
+      extra: { trajectoryId: `${uniqueId}#1` },
+    },
+    instantiation: {},
+    timeCost: { chooseTemplate: 0, prefill: 0, instantiationEvaluation: 0, total: 0 },
+    extra,
+  });
+  const log = (uniqueId: string): TrajectoryLogRecord[] => [
+    {
+      kind: 'trajectory-start',
+      trajectoryId: `${uniqueId}#1`,
+      taskId: uniqueId,
+      request: `Make the title bold (${uniqueId}).`,
+      startedAt: '2026-11-21T00:00:00.000Z',
+    },
+    {
+      kind: 'step',
+      trajectoryId: `${uniqueId}#1`,
+      step: {
+        index: 1,
+        observation: {
+          application: 'soffice-writer',
+          controls: [{ label: '1', name: 'Bold', type: 'Button' }],
+          controlCount: 1,
+        },
+        decision: {
+          thought: 'Click Bold',
+          controlLabel: '1',
+          controlName: 'Bold',
+          function: 'click_input',
+          args: { button: 'left', double: false },
+          status: 'FINISH',
+          plan: [],
+        },
+        result: { ok: true, durationMs: 1 },
+        timings: {},
+      },
+    },
+    {
+      kind: 'trajectory-end',
+      trajectoryId: `${uniqueId}#1`,
+      status: 'finished',
+      finishedAt: '2026-11-21T00:00:01.000Z',
+    },
+  ];
+
+  it('puts a composed task on the test side when its second task is a test task', async () => {
+    const trainTask = idOn(false, 'writer_train_');
+    const testTask = idOn(true, 'writer_test_');
+    const out = join(dir, 'split');
+    const evaluated = join(out, 'evaluation.jsonl');
+    const trajectories = join(out, 'trajectories.jsonl');
+    // "A, then B" with A a training task and B a test task: it holds B's plan, so it is a test task.
+    const composed = idOn(false, 'writer_composed_');
+    // "A, then C" with both on the training side stays in training.
+    const other = idOn(false, 'writer_other_');
+    appendJsonl(evaluated, [
+      record(composed, { evolvedFrom: trainTask, composedWith: testTask }),
+      record(other, { evolvedFrom: trainTask, composedWith: idOn(false, 'writer_second_') }),
+    ]);
+    appendJsonl(trajectories, [...log(composed), ...log(other)]);
+    const counts = await buildTrajectorySets({
+      evaluated: [evaluated],
+      trajectories: [trajectories],
+      outDir: out,
+    });
+    expect(counts.phase2).toEqual({ train: 1, test: 1 });
+    const ids = (f: string) =>
+      readFileSync(join(out, f), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { id: string }).id);
+    expect(ids('phase2/test.jsonl')).toEqual([`${composed}#1#1`]);
+    expect(ids('phase2/train.jsonl')).toEqual([`${other}#1#1`]);
+    expect(ids('phase4/reward-test.jsonl')).toEqual([`${composed}#1#1`]);
   });
 });

@@ -26,7 +26,7 @@ import {
   TrajectoryLogRecord,
   validate,
 } from '@lam/schema';
-import { isTestTask, type SplitOptions } from './split';
+import { isTestTaskOf, type SplitOptions } from './split';
 
 /** Options of {@link buildTrajectorySets}. */
 export interface BuildTrajectorySetsOptions extends SplitOptions {
@@ -78,6 +78,8 @@ interface Labelled {
   producer: string;
   /** The task the split goes by (an evolved task follows the task it came from). */
   root: string;
+  /** Every task the record is made of (the root, and the second task of a composed pair): test if any is. */
+  roots: string[];
 }
 
 function readTrajectoryFile(file: string): Trajectory[] {
@@ -165,8 +167,8 @@ function usableSteps(t: Trajectory, success: boolean): Step[] {
  * - phase 4: step reward samples, +1 for each step of a successful trajectory and −1 for each step
  *   of a failed one up to its failure, and preference pairs where a successful and a failed
  *   trajectory reached the same prompt and acted differently.
- * Each set is split by task with `isTestTask` (evolved tasks follow their source), so no test task
- * is trained on, and written as chat JSONL (`{id, messages}`), prompt/completion JSONL, reward JSONL
+ * Each set is split by task with `isTestTask` (evolved tasks follow their source, and a composed
+ * task goes to test when either of its two tasks is a test task), so no test task is trained on, and written as chat JSONL (`{id, messages}`), prompt/completion JSONL, reward JSONL
  * and chosen/rejected JSONL.
  */
 export async function buildTrajectorySets(options: BuildTrajectorySetsOptions): Promise<TrajectorySetCounts> {
@@ -174,7 +176,7 @@ export async function buildTrajectorySets(options: BuildTrajectorySetsOptions): 
     ...(options.testFraction === undefined ? {} : { testFraction: options.testFraction }),
     ...(options.seed === undefined ? {} : { seed: options.seed }),
   };
-  const verdicts = new Map<string, { outcome: string; evolvedFrom?: string }>();
+  const verdicts = new Map<string, { outcome: string; evolvedFrom?: string; composedWith?: string }>();
   for (const file of options.evaluated) {
     if (!existsSync(file)) {
       throw new LamError(
@@ -188,9 +190,11 @@ export async function buildTrajectorySets(options: BuildTrajectorySetsOptions): 
       // The task the split goes by: an evolved task follows its source, another template's instance its task.
       const root = r.extra?.evolvedFrom ?? r.extra?.variantOf;
       const evolvedFrom = typeof root === 'string' ? root : undefined;
+      const composedWith = typeof r.extra?.composedWith === 'string' ? r.extra.composedWith : undefined;
       verdicts.set(id, {
         outcome: executionOutcome(r),
         ...(evolvedFrom === undefined ? {} : { evolvedFrom }),
+        ...(composedWith === undefined ? {} : { composedWith }),
       });
     }
   }
@@ -212,7 +216,8 @@ export async function buildTrajectorySets(options: BuildTrajectorySetsOptions): 
       const success = verdict.outcome === 'pass';
       counts.trajectories[success ? 'success' : 'failure']++;
       const root = verdict.evolvedFrom ?? (t.metadata?.evolvedFrom as string | undefined) ?? t.taskId ?? t.id;
-      labelled.push({ trajectory: t, success, producer: 'dataflow-replay', root });
+      const roots = [root, ...(verdict.composedWith === undefined ? [] : [verdict.composedWith])];
+      labelled.push({ trajectory: t, success, producer: 'dataflow-replay', root, roots });
     }
   }
   for (const file of options.extraTrajectories ?? []) {
@@ -226,7 +231,9 @@ export async function buildTrajectorySets(options: BuildTrajectorySetsOptions): 
       }
       counts.trajectories[success ? 'extraSuccess' : 'extraFailure']++;
       const root = (t.metadata?.evolvedFrom as string | undefined) ?? t.taskId ?? t.id;
-      labelled.push({ trajectory: t, success, producer: t.model?.id ?? 'model', root });
+      const composed = t.metadata?.composedWith;
+      const roots = [root, ...(typeof composed === 'string' ? [composed] : [])];
+      labelled.push({ trajectory: t, success, producer: t.model?.id ?? 'model', root, roots });
     }
   }
 
@@ -269,7 +276,7 @@ export async function buildTrajectorySets(options: BuildTrajectorySetsOptions): 
   try {
     for (const item of labelled) {
       const t = item.trajectory;
-      const side = isTestTask(item.root, split) ? 'test' : 'train';
+      const side = isTestTaskOf(item.roots, split) ? 'test' : 'train';
       const isExtra = item.producer !== 'dataflow-replay';
       for (const step of usableSteps(t, item.success)) {
         const inputs = decisionInputsFromTrajectory(t, { step: step.index });
