@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createModel } from './create-model';
+import { createModel, parseModelSpec } from './create-model';
 import { LAM_InvalidOptionsError, LAM_ModelError, LAM_ModelSpecError } from './errors';
 import { parseGenerateOptions } from './options';
 
@@ -10,7 +10,19 @@ describe('createModel', () => {
       expect(error).toBeInstanceOf(LAM_ModelSpecError);
       expect((error as Error).message).toContain('"onnx:<model folder>"');
       expect(LAM_ModelError.isModelError(error)).toBe(true);
+      expect(() => parseModelSpec(spec)).toThrow(LAM_ModelSpecError);
     }
+  });
+
+  it('reads a spec without loading anything', () => {
+    expect(parseModelSpec('onnx:/models/lam')).toEqual({ engine: 'onnx', dir: '/models/lam' });
+    expect(parseModelSpec('hf:org/model:v2')).toEqual({ engine: 'hf', model: 'org/model:v2' });
+    expect(parseModelSpec('openai:http://127.0.0.1:8080/v1#llama')).toEqual({
+      engine: 'openai',
+      endpointUrl: 'http://127.0.0.1:8080/v1',
+      model: 'llama',
+    });
+    expect(parseModelSpec('scripted:run.jsonl')).toEqual({ engine: 'scripted', file: 'run.jsonl' });
   });
 });
 

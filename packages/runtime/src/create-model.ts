@@ -11,6 +11,39 @@ export interface CreateModelOptions {
   scripted?: ScriptedModelOptions;
 }
 
+/** A model spec, parsed: which engine, and what it loads. */
+export type ModelSpec =
+  | { engine: 'onnx'; dir: string }
+  | { engine: 'hf'; model: string }
+  | { engine: 'openai'; endpointUrl: string; model: string }
+  | { engine: 'scripted'; file: string };
+
+/**
+ * Reads a model spec without loading anything (to check settings before a run starts).
+ * @throws {LAM_ModelSpecError} for a spec that names no engine, or names one without what it loads.
+ */
+export function parseModelSpec(spec: string): ModelSpec {
+  const colon = spec.indexOf(':');
+  const kind = colon > 0 ? spec.slice(0, colon) : '';
+  const rest = spec.slice(colon + 1);
+  if (rest.length === 0) throw new LAM_ModelSpecError(spec);
+  switch (kind) {
+    case 'onnx':
+      return { engine: 'onnx', dir: rest };
+    case 'hf':
+      return { engine: 'hf', model: rest };
+    case 'openai': {
+      const hash = rest.lastIndexOf('#');
+      if (hash <= 0 || hash === rest.length - 1) throw new LAM_ModelSpecError(spec);
+      return { engine: 'openai', endpointUrl: rest.slice(0, hash), model: rest.slice(hash + 1) };
+    }
+    case 'scripted':
+      return { engine: 'scripted', file: rest };
+    default:
+      throw new LAM_ModelSpecError(spec);
+  }
+}
+
 /**
  * Makes a model from a spec string, loading only the engine it names:
  * - `onnx:<model folder>`: a local ONNX model (needs the optional peer `onnxruntime-node`);
@@ -19,30 +52,23 @@ export interface CreateModelOptions {
  * - `scripted:<file.jsonl|file.json>`: replays recorded outputs.
  */
 export async function createModel(spec: string, options: CreateModelOptions = {}): Promise<LanguageModel> {
-  const colon = spec.indexOf(':');
-  const kind = colon > 0 ? spec.slice(0, colon) : '';
-  const rest = spec.slice(colon + 1);
-  if (rest.length === 0) throw new LAM_ModelSpecError(spec);
-  switch (kind) {
+  const parsed = parseModelSpec(spec);
+  switch (parsed.engine) {
     case 'onnx': {
       const { loadOnnxModel } = await import('./onnx/onnx-model');
-      return loadOnnxModel(rest, options.onnx);
+      return loadOnnxModel(parsed.dir, options.onnx);
     }
     case 'hf': {
       const { createHfModel } = await import('./hf/hf-model');
-      return createHfModel({ ...options.hf, model: rest });
+      return createHfModel({ ...options.hf, model: parsed.model });
     }
     case 'openai': {
-      const hash = rest.lastIndexOf('#');
-      if (hash <= 0 || hash === rest.length - 1) throw new LAM_ModelSpecError(spec);
       const { createHfModel } = await import('./hf/hf-model');
-      return createHfModel({ ...options.hf, endpointUrl: rest.slice(0, hash), model: rest.slice(hash + 1) });
+      return createHfModel({ ...options.hf, endpointUrl: parsed.endpointUrl, model: parsed.model });
     }
     case 'scripted': {
       const { loadScriptedModel } = await import('./scripted/scripted-model');
-      return loadScriptedModel(rest, options.scripted);
+      return loadScriptedModel(parsed.file, options.scripted);
     }
-    default:
-      throw new LAM_ModelSpecError(spec);
   }
 }

@@ -9,7 +9,7 @@ export {
   matchesConstraint,
   TokenIndex,
 } from './constraint';
-export { type CreateModelOptions, createModel } from './create-model';
+export { type CreateModelOptions, createModel, type ModelSpec, parseModelSpec } from './create-model';
 export {
   LAM_AbortError,
   LAM_ConstraintError,

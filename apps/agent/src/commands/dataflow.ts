@@ -9,6 +9,7 @@ import {
   dataflowPaths,
   runDataflowCommand,
 } from '@lam/dataflow';
+import { parseModelSpec } from '@lam/runtime';
 import { LamError } from '@lam/schema';
 import { type Command, Option } from 'commander';
 import { z } from 'zod';
@@ -32,7 +33,6 @@ export function isDataflowUsageError(error: unknown): boolean {
 
 const STAGES_HINT = `give --stages as stages separated by commas (${DATAFLOW_STAGES.join(', ')}) or all`;
 
-const MODEL_SPEC = /^((onnx|hf|scripted):.+|openai:.+#.+)$/;
 const MODEL_HINT = (flag: string) =>
   `give ${flag} as onnx:<dir>, hf:<model id>, openai:<base url>#<model> or scripted:<file>`;
 
@@ -60,7 +60,15 @@ function rangeNumber(flag: string, min: number, max: number, what: string) {
 
 const path = (flag: string) => z.string(`give ${flag} a path`).trim().min(1, `give ${flag} a path`);
 
-const modelSpec = (flag: string) => z.string(MODEL_HINT(flag)).trim().regex(MODEL_SPEC, MODEL_HINT(flag));
+const isModelSpec = (spec: string) => {
+  try {
+    parseModelSpec(spec);
+    return true;
+  } catch {
+    return false;
+  }
+};
+const modelSpec = (flag: string) => z.string(MODEL_HINT(flag)).trim().refine(isModelSpec, MODEL_HINT(flag));
 
 /**
  * The options of `lam dataflow`, validated before anything starts: one per field of `@lam/dataflow`'s

@@ -168,8 +168,9 @@ function usableSteps(t: Trajectory, success: boolean): Step[] {
  *   of a failed one up to its failure, and preference pairs where a successful and a failed
  *   trajectory reached the same prompt and acted differently.
  * Each set is split by task with `isTestTask` (evolved tasks follow their source, and a composed
- * task goes to test when either of its two tasks is a test task), so no test task is trained on, and written as chat JSONL (`{id, messages}`), prompt/completion JSONL, reward JSONL
- * and chosen/rejected JSONL.
+ * task goes to test when either of its two tasks is a test task), so no test task is trained on, and
+ * written as chat JSONL (`{id, messages}`), prompt/completion JSONL, reward JSONL and chosen/rejected
+ * JSONL.
  */
 export async function buildTrajectorySets(options: BuildTrajectorySetsOptions): Promise<TrajectorySetCounts> {
   const split: SplitOptions = {
