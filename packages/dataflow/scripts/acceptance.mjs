@@ -1,10 +1,11 @@
 // The acceptance run of the data pipeline (issue #9): every stage in one command on the real
 // LibreOffice help and real LibreOffice Writer, through runDataflowCommand (what `lam dataflow` calls).
 //
-//   pnpm -F @lam/dataflow build && node packages/dataflow/scripts/acceptance.mjs [outDir] [evolvePerPair] [templatesPerTask] [maxExecutions] [maxTasks]
+//   pnpm -F @lam/dataflow build && node packages/dataflow/scripts/acceptance.mjs [outDir] [evolvePerPair] [templatesPerTask] [maxExecutions] [maxTasks] [alternativesPerTask]
 //
 // maxExecutions and maxTasks bound the new tasks executed and instantiated in this run (runDataflowCommand's
 // options of the same names; default, or "all": no bound), for a run that must end in a given time.
+// alternativesPerTask (default 1) is the number of alternative attempts per passing task (stage explore).
 // Needs Debian's libreoffice-help-en-us (the help under /usr/share/libreoffice/help/en-US) and the
 // desktop packages of scripts/debian-packages.txt. Resumable: run it again on the same folder to go on
 // (each run instantiates and executes only what the folder does not hold yet).
@@ -27,6 +28,7 @@ const evolvePerPair = Number(process.argv[3] ?? 5);
 const templatesPerTask = Number(process.argv[4] ?? 2);
 const maxExecutions = bound(process.argv[5], 'maxExecutions');
 const maxTasks = bound(process.argv[6], 'maxTasks');
+const alternativesPerTask = bound(process.argv[7], 'alternativesPerTask');
 const started = performance.now();
 const result = await runDataflowCommand({
   outDir,
@@ -34,6 +36,7 @@ const result = await runDataflowCommand({
   templatesPerTask,
   ...(maxExecutions === undefined ? {} : { maxExecutions }),
   ...(maxTasks === undefined ? {} : { maxTasks }),
+  ...(alternativesPerTask === undefined ? {} : { alternativesPerTask }),
 });
 const minutes = (performance.now() - started) / 60_000;
 process.stdout.write(`${result.text}\n`);
@@ -46,6 +49,7 @@ process.stdout.write(
       instantiation: result.report.instantiation,
       execution: result.report.execution,
       evaluation: result.report.evaluation,
+      alternatives: result.report.alternatives,
       datasets: result.report.datasets,
     },
     null,

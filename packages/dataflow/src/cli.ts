@@ -5,6 +5,7 @@ import { LamError, openJsonlWriter, readJsonl, TaskPlanPair } from '@lam/schema'
 import { type EvaluationSummary, runEvaluation } from './evaluate/run';
 import { composeTasks } from './evolve/evolve';
 import { type ExecutionSummary, runExecution } from './execute/run';
+import { type ExplorationSummary, runExploration } from './explore/alternatives';
 import { type ExtractionSummary, runExtraction } from './extract/run';
 import { type InstantiationSummary, runInstantiation } from './instantiate/run';
 import { exportUfoResults, exportUfoTasks, importUfoResults, importUfoTasks } from './interop/ufo';
@@ -21,6 +22,7 @@ export const DATAFLOW_STAGES = [
   'instantiate',
   'execute',
   'evaluate',
+  'explore',
   'postprocess',
   'export',
 ] as const;
@@ -55,6 +57,12 @@ export interface DataflowCommandOptions {
   templatesPerTask?: number;
   /** Execute at most this many new tasks in this run (default: all). */
   maxExecutions?: number;
+  /**
+   * Alternative attempts per passing task for phase 4's negatives (default 1; 0 for none): the plan
+   * with one click on the closest other control of the same type, replayed and judged by the task's
+   * checks (`runExploration`). Stage `explore`.
+   */
+  alternativesPerTask?: number;
   /** Name-similarity threshold 0..100 for matching a step's control to a live control (default 80). */
   threshold?: number;
   /** Keep a screenshot before each executed step and after the last one (default true). */
@@ -92,6 +100,7 @@ export interface DataflowCommandResult {
   instantiation?: InstantiationSummary;
   execution?: ExecutionSummary;
   evaluation?: EvaluationSummary;
+  exploration?: ExplorationSummary;
   sets?: TrajectorySetCounts;
   exported?: { tasks: number; results: Record<string, number> };
   /** The summary report (also written as `summary.json` and `summary.md`). */
@@ -250,6 +259,7 @@ export async function runDataflowCommand(options: DataflowCommandOptions): Promi
         }),
       );
     if (workbench !== undefined) await (workbench as WriterWorkbench).close();
+    workbench = undefined;
     if (stages.includes('evaluate'))
       result.evaluation = await timed('evaluate', () =>
         runEvaluation({
@@ -261,11 +271,45 @@ export async function runDataflowCommand(options: DataflowCommandOptions): Promi
           ...quiet,
         }),
       );
+    if (stages.includes('explore') && (options.alternativesPerTask ?? 1) > 0)
+      result.exploration = await timed('explore', async () => {
+        // The attempts' documents keep their tasks' names (the window title is in the prompt): their own folder.
+        const explorer = new WriterWorkbench({
+          documentsDir: paths.alternativeDocuments,
+          ...(options.documentsPerSession === undefined
+            ? {}
+            : { documentsPerSession: options.documentsPerSession }),
+          ...(options.restartPerDocument === undefined
+            ? {}
+            : { restartPerDocument: options.restartPerDocument }),
+        });
+        try {
+          return await runExploration({
+            evaluated: [paths.evaluation],
+            trajectories: paths.trajectories,
+            perTask: options.alternativesPerTask ?? 1,
+            out: {
+              alternatives: paths.alternatives,
+              execution: paths.alternativeExecution,
+              trajectories: paths.alternativeTrajectories,
+              evaluation: paths.alternativeEvaluation,
+            },
+            documentsDir: paths.alternativeDocuments,
+            screenshotsDir: options.screenshots === false ? null : paths.alternativeScreenshots,
+            ...(options.threshold === undefined ? {} : { threshold: options.threshold }),
+            workbench: explorer,
+            fsync,
+            ...quiet,
+          });
+        } finally {
+          await explorer.close();
+        }
+      });
     if (stages.includes('postprocess'))
       result.sets = await timed('postprocess', () =>
         buildTrajectorySets({
-          evaluated: existsSync(paths.evaluation) ? [paths.evaluation] : [],
-          trajectories: existsSync(paths.trajectories) ? [paths.trajectories] : [],
+          evaluated: [paths.evaluation, paths.alternativeEvaluation].filter((f) => existsSync(f)),
+          trajectories: [paths.trajectories, paths.alternativeTrajectories].filter((f) => existsSync(f)),
           ...(options.extraTrajectories === undefined
             ? {}
             : { extraTrajectories: options.extraTrajectories }),
@@ -303,6 +347,7 @@ export async function runDataflowCommand(options: DataflowCommandOptions): Promi
     `instantiation: ${report.instantiation.passed} instantiated, ${report.instantiation.failed} filtered of ${report.instantiation.total}`,
     `execution: ${report.execution.passed} ran to the end, ${report.execution.failed} failed of ${report.execution.total}`,
     `evaluation: ${report.evaluation.passed} passed, ${report.evaluation.failed} failed, ${report.evaluation.unsure} unsure of ${report.evaluation.total}`,
+    `alternative attempts: ${report.alternatives.failed} failed, ${report.alternatives.passed} passed, ${report.alternatives.unsure} unsure of ${report.alternatives.total}`,
     `datasets: ${
       Object.entries(report.datasets)
         .map(([k, v]) => `${k} ${v}`)

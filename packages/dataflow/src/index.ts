@@ -36,6 +36,14 @@ export {
   runExecution,
 } from './execute/run';
 export {
+  type Alternative,
+  alternativeRecord,
+  chooseAlternatives,
+  type ExplorationSummary,
+  type RunExplorationOptions,
+  runExploration,
+} from './explore/alternatives';
+export {
   type HelpApp,
   type HelpProcedure,
   type ParseHelpPageOptions,

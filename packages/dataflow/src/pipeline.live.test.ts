@@ -51,6 +51,7 @@ describe.sequential('the dataflow on real help pages and real LibreOffice Writer
       'instantiate',
       'execute',
       'evaluate',
+      'explore',
       'postprocess',
       'export',
     ]);
@@ -151,11 +152,54 @@ describe.sequential('the dataflow on real help pages and real LibreOffice Writer
     expect(first.text).toContain('instantiation:');
   }, 600_000);
 
+  it('makes phase 4 negatives and preference pairs from alternative attempts of the passing tasks', async () => {
+    const exploration = first.exploration;
+    expect(exploration?.passingTasks).toBe(first.report.evaluation.passed);
+    const attempts = await records(paths.alternativeEvaluation);
+    expect(attempts.length).toBe(exploration?.alternatives);
+    expect(attempts.length).toBeGreaterThanOrEqual(2);
+    const log = (await readJsonlAll(paths.alternativeTrajectories, { schema: TrajectoryLogRecord })).records;
+    const trajectories = new Map(collectTrajectories(log).map((t) => [t.id, t]));
+    for (const attempt of attempts) {
+      // The attempt clicked the other control at the step where it left the plan.
+      const at = attempt.extra?.divergesAt as number;
+      const alternative = attempt.extra?.alternative as { to: { name: string }; from: { name: string } };
+      const t = trajectories.get(String(attempt.execution?.extra?.trajectoryId));
+      const step = t?.steps.find((s) => s.index === at);
+      expect(step?.control?.name).toBe(alternative.to.name);
+      expect(alternative.to.name).not.toBe(alternative.from.name);
+      // Its saved document is its own, under the task's name.
+      expect(String(attempt.execution?.extra?.document)).toContain(paths.alternativeDocuments);
+    }
+    expect(first.report.alternatives.total).toBe(attempts.length);
+    expect(first.report.alternatives.failed).toBeGreaterThanOrEqual(1);
+    // Every failed attempt whose passing run's control is in its list gives one pair at that step.
+    const pairs = [
+      ...(await readJsonlAll(join(outDir, 'phase4', 'preference-train.jsonl'), { schema: PreferencePair }))
+        .records,
+      ...(await readJsonlAll(join(outDir, 'phase4', 'preference-test.jsonl'), { schema: PreferencePair }))
+        .records,
+    ];
+    expect(pairs.length).toBe(first.report.alternatives.failed - (first.sets?.phase4.unpaired ?? 0));
+    expect(pairs.length).toBeGreaterThanOrEqual(1);
+    for (const pair of pairs) {
+      const chosen = JSON.parse(pair.chosen);
+      const rejected = JSON.parse(pair.rejected);
+      expect(chosen.control_name).not.toBe(rejected.control_name);
+      // Both name controls of the prompt's own list.
+      const list = pair.prompt.at(-1)?.content as string;
+      for (const d of [chosen, rejected]) expect(list).toContain(`"label": "${d.control_label}"`);
+    }
+    expect(first.report.postprocess.preferencePairs).toBe(pairs.length);
+    expect(first.sets?.trajectories.alternativeFailure).toBe(first.report.alternatives.failed);
+  }, 60_000);
+
   it('resumes: a second run redoes no task', async () => {
     const again = await runDataflowCommand({ outDir, helpDir: HELP, evolvePerPair: 0, progress: false });
     expect(again.instantiation).toMatchObject({ attempted: 0, skipped: 9 });
     expect(again.execution).toMatchObject({ attempted: 0 });
     expect(again.evaluation).toMatchObject({ evaluated: 0 });
+    expect(again.exploration?.execution).toMatchObject({ attempted: 0 });
     expect(again.report.evaluation).toEqual(first.report.evaluation);
   }, 120_000);
 
@@ -207,9 +251,10 @@ describe.sequential('the dataflow on real help pages and real LibreOffice Writer
     });
     expect(result.sets?.trajectories).toMatchObject({ extraFailure: 1, extraSuccess: 0 });
     const side = isTestTask(replay?.taskId as string) ? 'test' : 'train';
+    // The model's pair, beside those of the alternative attempts.
     const pairs = (
       await readJsonlAll(join(outDir, 'phase4', `preference-${side}.jsonl`), { schema: PreferencePair })
-    ).records;
+    ).records.filter((p) => p.id.includes(`>${id}#`));
     expect(pairs).toHaveLength(1);
     expect(JSON.parse(pairs[0]?.chosen as string)).toMatchObject({ control_name: 'Unordered List' });
     expect(JSON.parse(pairs[0]?.rejected as string)).toMatchObject({ control_name: 'Ordered List' });

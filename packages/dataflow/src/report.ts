@@ -14,6 +14,12 @@ export function dataflowPaths(outDir: string) {
     execution: join(outDir, 'execution.jsonl'),
     trajectories: join(outDir, 'trajectories.jsonl'),
     evaluation: join(outDir, 'evaluation.jsonl'),
+    alternatives: join(outDir, 'alternatives.jsonl'),
+    alternativeExecution: join(outDir, 'alternatives-execution.jsonl'),
+    alternativeTrajectories: join(outDir, 'alternatives-trajectories.jsonl'),
+    alternativeEvaluation: join(outDir, 'alternatives-evaluation.jsonl'),
+    alternativeDocuments: join(outDir, 'alternatives', 'documents'),
+    alternativeScreenshots: join(outDir, 'alternatives', 'screenshots'),
     documents: join(outDir, 'documents'),
     screenshots: join(outDir, 'screenshots'),
     ufo: join(outDir, 'ufo'),
@@ -50,6 +56,17 @@ export interface DataflowReport {
   instantiation: StageReport & { byTemplate: Record<string, number> };
   execution: StageReport & { steps: number };
   evaluation: StageReport & { unsure: number; byMethod: Record<string, number> };
+  /**
+   * Alternative attempts of passing tasks (stage `explore`): each leaves the plan at one step for
+   * the closest other control; `failed` ones are phase 4's negatives.
+   */
+  alternatives: {
+    total: number;
+    failed: number;
+    passed: number;
+    unsure: number;
+    reasons: Record<string, number>;
+  };
   datasets: Record<string, number>;
   /**
    * Post-processing: the evaluated trajectories the phase 2-4 sets are made of (phase 2 and 3 from the
@@ -207,6 +224,32 @@ export async function summarizeDataflow(
         );
     }
   }
+  const alternatives: DataflowReport['alternatives'] = {
+    total: 0,
+    failed: 0,
+    passed: 0,
+    unsure: 0,
+    reasons: {},
+  };
+  for (const r of await records(paths.alternativeEvaluation)) {
+    alternatives.total++;
+    const outcome = executionOutcome(r);
+    if (outcome === 'pass') alternatives.passed++;
+    else if (outcome === 'unsure') alternatives.unsure++;
+    else {
+      alternatives.failed++;
+      const checks =
+        (r.execution?.result?.extra?.checks as { id: string; pass: boolean }[] | undefined) ?? [];
+      if (r.execution?.error !== null)
+        bump(
+          alternatives.reasons,
+          `execution failed: ${executionFailureKind(r.execution?.error?.message ?? '')}`,
+        );
+      else
+        for (const c of checks.filter((x) => !x.pass))
+          bump(alternatives.reasons, `check failed: ${c.id.replace(/\(.*$/, '')}`);
+    }
+  }
   const datasets: Record<string, number> = {};
   for (const [phase, files] of Object.entries({
     phase2: ['train.jsonl', 'test.jsonl'],
@@ -244,6 +287,7 @@ export async function summarizeDataflow(
     instantiation,
     execution,
     evaluation,
+    alternatives,
     datasets,
     postprocess,
     seconds: run.seconds ?? {},
@@ -252,9 +296,9 @@ export async function summarizeDataflow(
   return report;
 }
 
-/** Why a folder without a model's own attempts has no preference pairs. */
+/** Why a folder has no preference pairs. */
 export const NO_PREFERENCE_PAIRS =
-  'a preference pair needs a passing and a failing trajectory that reached the same prompt with different actions; the replay runs one plan per task, so only the model’s own attempts (extraTrajectories) give them';
+  'a preference pair needs a passing and a failing trajectory that reached the same prompt with different actions: they come from failed alternative attempts (stage explore, alternativesPerTask ≥ 1) and the model’s own attempts (extraTrajectories), and there were none';
 
 function reasons(map: Record<string, number>): string {
   const entries = Object.entries(map).sort((a, b) => b[1] - a[1]);
@@ -275,10 +319,11 @@ export function reportMarkdown(r: DataflowReport): string {
     `| instantiation | ${r.instantiation.total} | ${r.instantiation.passed} | ${r.instantiation.failed} | ${reasons(r.instantiation.reasons)} |`,
     `| execution | ${r.execution.total} | ${r.execution.passed} | ${r.execution.failed} | ${reasons(r.execution.reasons)} |`,
     `| evaluation | ${r.evaluation.total} | ${r.evaluation.passed} | ${r.evaluation.failed} (+${r.evaluation.unsure} unsure) | ${reasons(r.evaluation.reasons)} |`,
+    `| alternative attempts (negatives) | ${r.alternatives.total} | ${r.alternatives.passed} | ${r.alternatives.failed} (+${r.alternatives.unsure} unsure) | ${reasons(r.alternatives.reasons)} |`,
     '',
     `Templates of instantiated tasks: ${reasons(r.instantiation.byTemplate)}. Executed steps: ${r.execution.steps}. Verdicts by method: ${reasons(r.evaluation.byMethod)}.`,
     `Distinct abstract tasks among the passed ones (a task instantiated on several templates counts once): instantiation ${r.instantiation.passedTasks}, execution ${r.execution.passedTasks}, evaluation ${r.evaluation.passedTasks}.`,
-    `Post-processing: phase 2 and 3 from ${r.postprocess.passing} passing trajectories, phase 4 rewards from ${r.postprocess.passing} passing and ${r.postprocess.failing} failing ones; in no set: ${reasons(r.postprocess.reasons)}. Preference pairs: ${r.postprocess.preferencePairs}${r.postprocess.noPreferencePairs === undefined ? '' : ` (${r.postprocess.noPreferencePairs})`}.`,
+    `Post-processing: phase 2 and 3 from ${r.postprocess.passing} passing trajectories, phase 4 rewards from ${r.postprocess.passing} passing and ${r.postprocess.failing} failing ones and ${r.alternatives.failed} failed alternative attempts; in no set: ${reasons(r.postprocess.reasons)}. Preference pairs: ${r.postprocess.preferencePairs}${r.postprocess.noPreferencePairs === undefined ? '' : ` (${r.postprocess.noPreferencePairs})`}.`,
     '',
     '| dataset | samples |',
     '|---|---|',

@@ -103,7 +103,7 @@ describe('lam dataflow (the built command)', () => {
     const stage = await lam(['dataflow', '--out', out, '--stages', 'extract,train']);
     expect(stage.code).toBe(1);
     expect(stage.stderr).toContain(
-      '--stages: unknown stage "train": the stages are extract, evolve, phase1, instantiate, execute, evaluate, postprocess, export (separated by commas), or all',
+      '--stages: unknown stage "train": the stages are extract, evolve, phase1, instantiate, execute, evaluate, explore, postprocess, export (separated by commas), or all',
     );
 
     const negative = await lam(['dataflow', '--out', out, '--max-tasks', '-3']);

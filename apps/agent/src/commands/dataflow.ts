@@ -120,6 +120,11 @@ export const DataflowOptions = z.strictObject({
   maxTasks: wholeNumber('--max-tasks', 0, 'new tasks to instantiate in this run').optional(),
   templatesPerTask: wholeNumber('--templates-per-task', 1, 'templates per text task').optional(),
   maxExecutions: wholeNumber('--max-executions', 0, 'new tasks to execute in this run').optional(),
+  alternativesPerTask: wholeNumber(
+    '--alternatives-per-task',
+    0,
+    'alternative attempts per passing task; 0 for none',
+  ).optional(),
   threshold: rangeNumber('--threshold', 0, 100, 'the name similarity a control must reach').optional(),
   screenshots: z.boolean().optional(),
   /** A model for the instantiation; without one, the deterministic planner. */
@@ -279,6 +284,12 @@ export function registerDataflowCommand(
     .addOption(number('--max-tasks', 'instantiate at most this many new tasks in this run (default all)'))
     .addOption(number('--templates-per-task', 'templates a text task is instantiated on (default 1)'))
     .addOption(number('--max-executions', 'execute at most this many new tasks in this run (default all)'))
+    .addOption(
+      number(
+        '--alternatives-per-task',
+        'phase 4 negatives: attempts per passing task that click the closest other control at one step (default 1, 0 for none); stage explore',
+      ),
+    )
     .addOption(number('--threshold', 'name similarity 0 to 100 a control must reach (default 80)'))
     .option('--no-screenshots', 'keep no screenshots of executed steps')
     .option(
@@ -316,6 +327,7 @@ export function registerDataflowCommand(
         'maxTasks',
         'templatesPerTask',
         'maxExecutions',
+        'alternativesPerTask',
         'threshold',
         'model',
         'judgeModel',

@@ -86,6 +86,44 @@ describe('deriveChecks', () => {
     expect(checks.map((c) => c.id)).toEqual(['page(landscape)', 'option(Replace off)', 'text(Regards)']);
   });
 
+  it('counts a formula field entered in the formula bar and a title page', async () => {
+    const report = template('report.fodt');
+    const checks = deriveChecks(
+      [
+        step('select_text', '', { text: 'quarterly report is ready' }),
+        step('keyboard_input', '', { keys: '{F2}' }),
+        step('set_edit_text', 'Formula Text', { text: '=10000/12' }),
+        step('keyboard_input', '', { keys: '{ENTER}' }),
+        step('click_input', 'Format'),
+        step('click_input', 'Title Page...'),
+        step('click_input', 'OK'),
+      ],
+      report.state,
+    );
+    expect(checks.map((c) => c.id)).toEqual(['count(a formula field)', 'count(a title page)']);
+    // What LibreOffice 7.4 wrote for this plan in the dataflow's acceptance run.
+    const saved = report.xml
+      .replace(
+        'quarterly report is ready',
+        'quarterly report is ready<text:expression text:formula="ooow:10000/12" office:value-type="float" office:value="833.333333333333" style:data-style-name="N0">833.33</text:expression>',
+      )
+      .replace(
+        '<style:style style:name="Title"',
+        '<style:style style:master-page-name="First_20_Page" style:name="Title"',
+      );
+    const inputs = {
+      document: report.state,
+      documentXml: saved,
+      template: report.state,
+      templateXml: report.xml,
+      steps: [],
+    };
+    const results = await runChecks(checks, inputs);
+    expect(results.map((r) => r.pass)).toEqual([true, true]);
+    const untouched = await runChecks(checks, { ...inputs, documentXml: report.xml });
+    expect(untouched.map((r) => r.pass)).toEqual([false, false]);
+  });
+
   it('knows nothing about a plan that only navigates', () => {
     expect(
       deriveChecks(

@@ -91,6 +91,12 @@ const ELEMENTS: readonly { name: RegExp; what: string; pattern: string }[] = [
   },
   { name: /^font color$/i, what: 'coloured text', pattern: 'fo:color="#[0-9a-fA-F]{6}"' },
   {
+    // Format - Title Page: the first page gets the First Page style.
+    name: /^title page$/i,
+    what: 'a title page',
+    pattern: 'style:master-page-name="First_20_Page"',
+  },
+  {
     name: /^show numbering$/i,
     what: 'line numbering',
     // number-lines defaults to true in ODF: LibreOffice writes the attribute only when it is false.
@@ -210,6 +216,19 @@ export function deriveChecks(plan: readonly InstantiatedStep[], template: TextDo
           spec: { kind: 'document-text', text: { contains: text, caseSensitive: true } },
         });
     }
+    // A formula entered in the formula bar of a text document (F2) goes in as a formula field.
+    if (
+      step.function === 'set_edit_text' &&
+      /formula/i.test(step.controlText ?? '') &&
+      String(step.args.text ?? '').startsWith('=')
+    )
+      add({
+        kind: 'count',
+        id: 'count(a formula field)',
+        why: `the plan enters the formula ${String(step.args.text)} in the formula bar`,
+        what: 'a formula field',
+        pattern: '<text:expression(?=[\\s/>])',
+      });
     // Opening a menu ("Table") does nothing yet; its items do.
     if (step.function !== 'click_input' || /^Open the "/.test(step.subtask)) continue;
     const ensureExtra = step.extra?.ensure as { checked?: boolean; type?: string } | undefined;

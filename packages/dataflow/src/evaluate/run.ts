@@ -5,6 +5,7 @@ import {
   collectTrajectories,
   DataflowRecord,
   executionOutcome,
+  type InstantiatedStep,
   type JsonValue,
   openJsonlWriter,
   readJsonl,
@@ -128,7 +129,11 @@ export async function runEvaluation(options: RunEvaluationOptions): Promise<Eval
       const execution = record.execution as NonNullable<DataflowRecord['execution']>;
       const trajectoryId = String(execution.extra?.trajectoryId ?? '');
       const trajectory = trajectories.get(trajectoryId);
-      const plan = record.instantiation.prefill?.result?.plan ?? [];
+      // An alternative attempt is judged by the checks of its task's own plan (see runExploration).
+      const checkPlan = record.extra?.checkPlan;
+      const plan = Array.isArray(checkPlan)
+        ? (checkPlan as unknown as InstantiatedStep[])
+        : (record.instantiation.prefill?.result?.plan ?? []);
       let complete: 'yes' | 'no' | 'unsure';
       let text: string;
       const subScores: Record<string, string> = {};

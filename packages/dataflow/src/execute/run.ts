@@ -175,7 +175,10 @@ export async function runExecution(options: RunExecutionOptions): Promise<Execut
       let opened: Awaited<ReturnType<WriterWorkbench['open']>> | undefined;
       let openError: string | undefined;
       try {
-        opened = await workbench.open(task.templatePath as string, task.uniqueId);
+        // An alternative attempt opens its document under the task's own name (see runExploration).
+        const name =
+          typeof record.extra?.documentName === 'string' ? record.extra.documentName : task.uniqueId;
+        opened = await workbench.open(task.templatePath as string, name);
       } catch (error) {
         // Something missing (Xvfb, LibreOffice, dbus-next) stops the run: the message says what to install.
         if (LamError.isInstance(error) && error.name === 'LAM_DesktopDependencyError') throw error;
@@ -197,6 +200,9 @@ export async function runExecution(options: RunExecutionOptions): Promise<Execut
           ...(record.extra?.evolvedFrom === undefined ? {} : { evolvedFrom: record.extra.evolvedFrom }),
           ...(record.extra?.composedWith === undefined ? {} : { composedWith: record.extra.composedWith }),
           ...(record.extra?.variantOf === undefined ? {} : { variantOf: record.extra.variantOf }),
+          ...(record.extra?.alternativeOf === undefined
+            ? {}
+            : { alternativeOf: record.extra.alternativeOf, divergesAt: record.extra.divergesAt ?? null }),
         },
       });
       let result: Awaited<ReturnType<typeof replayPlan>> | undefined;

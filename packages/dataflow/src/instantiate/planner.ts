@@ -19,7 +19,9 @@ export type FilterReason =
   /** The plan leaves a dialog or menu open and there is no OK or Close to end it. */
   | 'left-open'
   /** The model's prefill could not be parsed, or the model's filter rejected the task. */
-  | 'model';
+  | 'model'
+  /** A composed task one of whose two tasks was filtered in its own instantiation (not rehearsed again). */
+  | 'part-filtered';
 
 /** The text of the template a task acts on. */
 export interface TargetText {

@@ -113,6 +113,7 @@ const FILTER_TYPES: Record<FilterReason, FilterRequestType> = {
   'action-failed': 'Others',
   'left-open': 'Others',
   model: 'Others',
+  'part-filtered': 'Others',
 };
 
 const round = (s: number) => Math.round(s * 1000) / 1000;
@@ -168,6 +169,26 @@ function rejected(r: PlanRejection, prefillSeconds: number): Outcome {
     prefillSeconds,
     filterSeconds: 0,
   };
+}
+
+/**
+ * For a composed pair (its plan is its two tasks' plans one after the other), why it cannot pass
+ * when one of the two was already filtered by its own rehearsal: the same steps would fail again. In
+ * the 2026-11-21 acceptance run, none of 72 such rehearsals (13 minutes) gave a task.
+ */
+function filteredPart(
+  pair: TaskPlanPair,
+  ...known: ReadonlyMap<string, DataflowRecord>[]
+): string | undefined {
+  const composedWith = pair.metadata?.composedWith;
+  if (pair.evolvedFrom === undefined || typeof composedWith !== 'string') return undefined;
+  for (const part of [pair.evolvedFrom, composedWith]) {
+    const record = known.map((m) => m.get(part)).find((r) => r !== undefined);
+    if (record === undefined || record.instantiation.evaluation?.result?.judge !== false) continue;
+    const why = record.instantiation.extra?.filterReason ?? 'filtered';
+    return `its part "${record.original.task}" (${part}) was filtered (${String(why)}): the same steps would fail again`;
+  }
+  return undefined;
 }
 
 /** The deterministic prefill and filter: read the plan, pick the text, rehearse it on the template. */
@@ -347,6 +368,7 @@ export async function runInstantiation(options: RunInstantiationOptions): Promis
   });
   const threshold = options.threshold ?? 80;
   const limit = options.maxTasks ?? Number.POSITIVE_INFINITY;
+  const judgedNow = new Map<string, DataflowRecord>();
   try {
     for (const [i, pair] of mine.entries()) {
       if (summary.attempted >= limit) break;
@@ -379,10 +401,15 @@ export async function runInstantiation(options: RunInstantiationOptions): Promis
         if (v > 0 && chosen.template.file === chooseTemplate(pair.task, catalogue).template.file) continue;
         summary.attempted++;
         const chooseSeconds = (performance.now() - taskStarted) / 1000;
+        // A plan that reads as actions, of a composed task whose part failed its rehearsal: not rehearsed.
+        const failedPart =
+          options.model === undefined && !('ok' in read) ? filteredPart(pair, done, judgedNow) : undefined;
         let outcome =
-          options.model === undefined
-            ? await rulesOutcome(pair, chosen.template, workbench, { threshold, name: uniqueId })
-            : await modelOutcome(pair, chosen.template, workbench, options.model, uniqueId);
+          failedPart !== undefined
+            ? rejected({ ok: false, reason: 'part-filtered', detail: failedPart }, 0)
+            : options.model === undefined
+              ? await rulesOutcome(pair, chosen.template, workbench, { threshold, name: uniqueId })
+              : await modelOutcome(pair, chosen.template, workbench, options.model, uniqueId);
         if (outcome.method === 'model' && outcome.plan === undefined && options.model !== undefined) {
           // The model's answer was unusable: the deterministic planner is the fallback.
           const fallback = await rulesOutcome(pair, chosen.template, workbench, {
@@ -454,6 +481,7 @@ export async function runInstantiation(options: RunInstantiationOptions): Promis
           },
         };
         writer.append(record);
+        judgedNow.set(uniqueId, record);
         summary.total++;
       }
       report?.({

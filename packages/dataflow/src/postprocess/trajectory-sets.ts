@@ -61,6 +61,8 @@ export interface TrajectorySetCounts {
     failure: number;
     extraSuccess: number;
     extraFailure: number;
+    /** Alternative attempts (`runExploration`) that failed: negatives from the step where they left the plan. */
+    alternativeFailure: number;
     unused: number;
   };
   /** Phase 2: step-wise SFT samples from the dataflow's successful trajectories. */
@@ -68,7 +70,14 @@ export interface TrajectorySetCounts {
   /** Phase 3: phase 2 merged with the extra (self-boosting) successes. */
   phase3: SplitCounts;
   /** Phase 4: step reward samples (+1 success, −1 failure) and preference pairs. */
-  phase4: { rewards: SplitCounts; positive: number; negative: number; preferences: SplitCounts };
+  phase4: {
+    rewards: SplitCounts;
+    positive: number;
+    negative: number;
+    preferences: SplitCounts;
+    /** Failed alternative attempts with no pair: the passing run's control is not once in their control list. */
+    unpaired: number;
+  };
   files: string[];
 }
 
@@ -80,6 +89,8 @@ interface Labelled {
   root: string;
   /** Every task the record is made of (the root, and the second task of a composed pair): test if any is. */
   roots: string[];
+  /** For an alternative attempt: the step where it left the plan (earlier steps are the plan's own). */
+  divergesAt?: number;
 }
 
 function readTrajectoryFile(file: string): Trajectory[] {
@@ -150,8 +161,10 @@ function target(step: Step): Decision {
 }
 
 /** The steps of a trajectory that can become samples: they recorded the control list they saw. */
-function usableSteps(t: Trajectory, success: boolean): Step[] {
-  const steps = t.steps.filter((s) => s.observation?.controls !== undefined && s.decision.function !== '');
+function usableSteps(t: Trajectory, success: boolean, from = 1): Step[] {
+  const steps = t.steps.filter(
+    (s) => s.observation?.controls !== undefined && s.decision.function !== '' && s.index >= from,
+  );
   if (success) return steps;
   // A failed trajectory's steps up to the one that failed.
   const failed = steps.findIndex((s) => s.result !== undefined && !s.result.ok);
@@ -177,7 +190,10 @@ export async function buildTrajectorySets(options: BuildTrajectorySetsOptions): 
     ...(options.testFraction === undefined ? {} : { testFraction: options.testFraction }),
     ...(options.seed === undefined ? {} : { seed: options.seed }),
   };
-  const verdicts = new Map<string, { outcome: string; evolvedFrom?: string; composedWith?: string }>();
+  const verdicts = new Map<
+    string,
+    { outcome: string; evolvedFrom?: string; composedWith?: string; divergesAt?: number }
+  >();
   for (const file of options.evaluated) {
     if (!existsSync(file)) {
       throw new LamError(
@@ -188,12 +204,15 @@ export async function buildTrajectorySets(options: BuildTrajectorySetsOptions): 
     for await (const r of readJsonl(file, { schema: DataflowRecord, record: 'DataflowRecord' })) {
       const id = String(r.execution?.extra?.trajectoryId ?? '');
       if (id === '') continue;
-      // The task the split goes by: an evolved task follows its source, another template's instance its task.
-      const root = r.extra?.evolvedFrom ?? r.extra?.variantOf;
+      // The task the split goes by: an evolved task follows its source, another template's instance its
+      // task, an alternative attempt the task it was made of.
+      const root = r.extra?.evolvedFrom ?? r.extra?.variantOf ?? r.extra?.alternativeOf;
       const evolvedFrom = typeof root === 'string' ? root : undefined;
       const composedWith = typeof r.extra?.composedWith === 'string' ? r.extra.composedWith : undefined;
+      const divergesAt = typeof r.extra?.divergesAt === 'number' ? r.extra.divergesAt : undefined;
       verdicts.set(id, {
         outcome: executionOutcome(r),
+        ...(divergesAt === undefined ? {} : { divergesAt }),
         ...(evolvedFrom === undefined ? {} : { evolvedFrom }),
         ...(composedWith === undefined ? {} : { composedWith }),
       });
@@ -201,10 +220,23 @@ export async function buildTrajectorySets(options: BuildTrajectorySetsOptions): 
   }
   const labelled: Labelled[] = [];
   const counts: TrajectorySetCounts = {
-    trajectories: { success: 0, failure: 0, extraSuccess: 0, extraFailure: 0, unused: 0 },
+    trajectories: {
+      success: 0,
+      failure: 0,
+      extraSuccess: 0,
+      extraFailure: 0,
+      alternativeFailure: 0,
+      unused: 0,
+    },
     phase2: { train: 0, test: 0 },
     phase3: { train: 0, test: 0 },
-    phase4: { rewards: { train: 0, test: 0 }, positive: 0, negative: 0, preferences: { train: 0, test: 0 } },
+    phase4: {
+      rewards: { train: 0, test: 0 },
+      positive: 0,
+      negative: 0,
+      preferences: { train: 0, test: 0 },
+      unpaired: 0,
+    },
     files: [],
   };
   for (const file of options.trajectories) {
@@ -215,9 +247,26 @@ export async function buildTrajectorySets(options: BuildTrajectorySetsOptions): 
         continue;
       }
       const success = verdict.outcome === 'pass';
-      counts.trajectories[success ? 'success' : 'failure']++;
       const root = verdict.evolvedFrom ?? (t.metadata?.evolvedFrom as string | undefined) ?? t.taskId ?? t.id;
       const roots = [root, ...(verdict.composedWith === undefined ? [] : [verdict.composedWith])];
+      if (verdict.divergesAt !== undefined) {
+        // An alternative attempt that passed anyway teaches nothing the task's own run does not.
+        if (success) {
+          counts.trajectories.unused++;
+          continue;
+        }
+        counts.trajectories.alternativeFailure++;
+        labelled.push({
+          trajectory: t,
+          success,
+          producer: 'dataflow-alternative',
+          root,
+          roots,
+          divergesAt: verdict.divergesAt,
+        });
+        continue;
+      }
+      counts.trajectories[success ? 'success' : 'failure']++;
       labelled.push({ trajectory: t, success, producer: 'dataflow-replay', root, roots });
     }
   }
@@ -274,12 +323,68 @@ export async function buildTrajectorySets(options: BuildTrajectorySetsOptions): 
       bad: Map<string, string>;
     }
   >();
+  // The passing replay of each task, for the pairs of its alternative attempts.
+  const passingRun = new Map<string, Trajectory>();
+  for (const item of labelled)
+    if (item.success && item.producer === 'dataflow-replay')
+      passingRun.set(item.trajectory.taskId ?? item.trajectory.id, item.trajectory);
+  /**
+   * The pair of an alternative attempt, at the prompt it saw where it left the plan: rejected is
+   * what it did there, chosen the action of the task's passing run at that step, named by its
+   * label in this prompt's control list. (The passing run's own prompt there is often not the same
+   * text: LibreOffice's dialogs open on the page they were last left on.)
+   */
+  const alternativePair = (
+    item: Labelled,
+    step: Step,
+    prompt: ChatMessage[],
+    rejected: string,
+    side: 'train' | 'test',
+  ) => {
+    const of = item.trajectory.metadata?.alternativeOf;
+    const run = typeof of === 'string' ? passingRun.get(of) : undefined;
+    const own = run?.steps.find((s) => s.index === step.index);
+    const control = own?.control;
+    if (own === undefined || control === null || control === undefined) {
+      counts.phase4.unpaired++;
+      return;
+    }
+    const same = (step.observation?.controls ?? []).filter(
+      (c) => c.name === control.name && c.type === control.type,
+    );
+    if (same.length !== 1) {
+      counts.phase4.unpaired++;
+      return;
+    }
+    const chosen = formatDecisionOutput({
+      ...own.decision,
+      controlLabel: (same[0] as { label: string }).label,
+      controlName: control.name,
+    });
+    if (chosen === rejected) return;
+    const id = `${item.trajectory.id}#${step.index}`;
+    const pair = validate(
+      PreferencePair,
+      {
+        id: `${hash(JSON.stringify(prompt))}:${(run as Trajectory).id}#${step.index}>${id}`,
+        prompt,
+        chosen,
+        rejected,
+        chosenReward: 1,
+        rejectedReward: -1,
+        source: { taskId: item.root },
+      },
+      { record: 'preference pair' },
+    );
+    writers.prefs[side].append(pair);
+    counts.phase4.preferences[side]++;
+  };
   try {
     for (const item of labelled) {
       const t = item.trajectory;
       const side = isTestTaskOf(item.roots, split) ? 'test' : 'train';
       const isExtra = item.producer !== 'dataflow-replay';
-      for (const step of usableSteps(t, item.success)) {
+      for (const step of usableSteps(t, item.success, item.divergesAt)) {
         const inputs = decisionInputsFromTrajectory(t, { step: step.index });
         const decision = target(step);
         const source = {
@@ -321,6 +426,10 @@ export async function buildTrajectorySets(options: BuildTrajectorySetsOptions): 
         writers.rewards[side].append(rewardSample);
         counts.phase4.rewards[side]++;
         counts.phase4[item.success ? 'positive' : 'negative']++;
+        if (item.divergesAt !== undefined) {
+          if (step.index === item.divergesAt) alternativePair(item, step, prompt, action, side);
+          continue;
+        }
         const key = hash(JSON.stringify(prompt));
         let group = byPrompt.get(key);
         if (group === undefined) {
