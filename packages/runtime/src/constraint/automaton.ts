@@ -17,6 +17,11 @@ interface Frame {
   readonly canEnd: boolean;
   /** The fewest characters that finish this frame (children already pushed not counted). */
   readonly rem: number;
+  /**
+   * Every character `step` may accept, possibly more (never fewer); null when almost any may come
+   * (the body of a free string). Lets a mask skip the tokens whose first character cannot come next.
+   */
+  next(): string | null;
 }
 
 /** A state: a stack of frames. `null` means the value is complete. */
@@ -101,10 +106,51 @@ class LeadFrame implements Frame {
   get rem() {
     return this.node.min;
   }
+  next() {
+    return WS + firstChars(this.node);
+  }
   step(ch: string, max: number): Step {
     if (isWs(ch)) return this.ws < max ? new LeadFrame(this.node, this.ws + 1) : null;
     return { replace: DONE_FRAME, push: this.node };
   }
+}
+
+const WS = ' \n\t\r';
+const ANY_FIRST = '{["-0123456789tfn';
+
+/** The characters a value of this schema may start with (possibly more). */
+function firstChars(node: SchemaNode): string {
+  switch (node.kind) {
+    case 'object':
+    case 'anyObject':
+      return '{';
+    case 'array':
+      return '[';
+    case 'string':
+      return '"';
+    case 'number':
+      return '-0123456789';
+    case 'literals':
+      return node.options.map((o) => o[0] ?? '').join('');
+    case 'any':
+      return ANY_FIRST;
+  }
+}
+
+/**
+ * Every character that may come next from this state (possibly more, never fewer), or null when
+ * almost any may (inside a free string). `''` when nothing may (the value is complete).
+ */
+export function nextChars(state: State | null): string | null {
+  let out = '';
+  for (let s = state; s !== null; s = s.next) {
+    const chars = s.frame.next();
+    if (chars === null) return null;
+    out += chars;
+    // A frame that can end lets the characters of the frames below it through (see advance).
+    if (!s.frame.canEnd) break;
+  }
+  return out;
 }
 
 /** True when the text so far is a complete value (a number may still go on). */
@@ -184,6 +230,21 @@ export class StringFrame implements Frame {
     return need;
   }
 
+  next() {
+    switch (this.phase) {
+      case OPEN:
+        return '"';
+      case BODY:
+        return null;
+      case ESCAPE:
+        return '"\\/bfnrtu';
+      case UNICODE:
+        return '0123456789abcdefABCDEF';
+      default:
+        return '';
+    }
+  }
+
   step(ch: string): Step {
     switch (this.phase) {
       case OPEN:
@@ -230,6 +291,10 @@ class LiteralsFrame implements Frame {
     return this.canEnd && this.alive.every((o) => o.length === this.pos);
   }
 
+  next() {
+    return this.alive.map((o) => o[this.pos] ?? '').join('');
+  }
+
   step(ch: string): Step {
     const alive = this.alive.filter((o) => o[this.pos] === ch);
     if (alive.length === 0) return null;
@@ -269,6 +334,10 @@ class NumberFrame implements Frame {
     return this.canEnd ? 0 : 1;
   }
 
+  next() {
+    return '-+.eE0123456789';
+  }
+
   step(ch: string): Step {
     const digit = ch >= '0' && ch <= '9';
     const d = this.digits + (digit ? 1 : 0);
@@ -306,11 +375,12 @@ class NumberFrame implements Frame {
 }
 
 /** Any JSON value: dispatches on its first character. */
-const DONE_FRAME: Frame = { step: () => null, done: true, canEnd: true, rem: 0 };
+const DONE_FRAME: Frame = { step: () => null, next: () => '', done: true, canEnd: true, rem: 0 };
 const ANY_VALUE: Frame = {
   done: false,
   canEnd: false,
   rem: 1,
+  next: () => ANY_FIRST,
   step(ch: string): Step {
     if (ch === '{') return { replace: DONE_FRAME, push: { kind: 'anyObject', min: 2 } };
     if (ch === '[') return { replace: DONE_FRAME, push: ANY_ARRAY };
@@ -412,6 +482,28 @@ class ObjectFrame implements Frame {
     return true;
   }
 
+  next() {
+    switch (this.phase) {
+      case C_OPEN:
+        return '{';
+      case C_FIRST:
+      case C_NEXT:
+        return `${WS}}"`;
+      case C_KEY: {
+        const { candidates, pos } = this.key!;
+        return candidates.map((i) => this.props[i]!.keyJson[pos] ?? '').join('');
+      }
+      case C_COLON:
+        return `${WS}:`;
+      case C_VALUE:
+        return WS + firstChars(this.props[this.index]!.node);
+      case C_AFTER:
+        return `${WS},}`;
+      default:
+        return '';
+    }
+  }
+
   step(ch: string, max: number): Step {
     switch (this.phase) {
       case C_OPEN:
@@ -489,6 +581,12 @@ class AnyObjectFrame implements Frame {
     }
   }
 
+  next() {
+    if (this.phase === C_OPEN) return '{';
+    if (this.phase === C_DONE) return '';
+    return `${WS}}",:${ANY_FIRST}`;
+  }
+
   step(ch: string, max: number): Step {
     if (this.phase === C_OPEN) return ch === '{' ? new AnyObjectFrame(C_FIRST, 0) : null;
     if (this.phase === C_DONE) return null;
@@ -542,6 +640,12 @@ class ArrayFrame implements Frame {
       default:
         return 0;
     }
+  }
+
+  next() {
+    if (this.phase === C_OPEN) return '[';
+    if (this.phase === C_DONE) return '';
+    return `${WS}],${firstChars(this.node.items)}`;
   }
 
   step(ch: string, max: number): Step {

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LAM_ConstraintError } from '../errors';
-import { advanceText, initialState, REJECT, type State } from './automaton';
+import { advance, advanceText, initialState, nextChars, REJECT, type State } from './automaton';
 import { ConstrainedDecoder, compileConstraint, matchesConstraint } from './constraint';
 import { decisionConstraint } from './decision';
 import { TokenIndex } from './token-index';
@@ -216,6 +216,50 @@ describe('decisionConstraint', () => {
     expect(() => decisionConstraint({ controlLabels: [], functionNames: [], allowEmpty: false })).toThrow(
       /at least one/,
     );
+  });
+
+  it('names every character that may come next (never fewer), so masks may skip the other tokens', () => {
+    const schema = {
+      type: 'object',
+      properties: {
+        name: { enum: ['Größe', 'Grün', 'x'] },
+        size: { type: 'integer' },
+        ratio: { type: 'number' },
+        tags: { type: 'array', items: { type: 'string' } },
+        extra: { type: 'object' },
+        flag: { type: 'boolean' },
+        note: { type: 'null' },
+      },
+      required: ['name'],
+    };
+    const compiled = compileConstraint(schema);
+    const universe = [
+      ...new Set([...Array.from({ length: 128 }, (_, i) => String.fromCharCode(i)), 'ö', 'ü', '森']),
+    ];
+    const texts = [
+      '{"name": "Größe", "size": -12, "ratio": 1.5e-3, "tags": ["a", "b\\n"], "extra": {"k": [1, {"z": null}]}, "flag": true, "note": null}',
+      '{ "name" :"x" ,"note":null}',
+      '{"name":"Grün","ratio":0,"tags":[]}',
+    ];
+    let checked = 0;
+    for (const text of texts) {
+      expect(matchesConstraint(compiled, text)).toBe(true);
+      let state: State | null = initialState(compiled.root);
+      for (let at = 0; at <= text.length; at++) {
+        const chars = nextChars(state);
+        if (chars !== null)
+          for (const ch of universe)
+            if (advance(state, ch, compiled.options) !== REJECT) {
+              expect(chars, `after ${JSON.stringify(text.slice(0, at))}`).toContain(ch);
+              checked++;
+            }
+        if (at === text.length) break;
+        const next = advanceText(state, text[at]!, compiled.options);
+        if (next === REJECT) throw new Error(`rejected at ${at}`);
+        state = next;
+      }
+    }
+    expect(checked).toBeGreaterThan(100);
   });
 
   it('allows exactly the tokens that a check of each token allows, over a real vocabulary', () => {

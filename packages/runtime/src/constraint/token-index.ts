@@ -1,4 +1,4 @@
-import { type AutomatonOptions, advance, inStringBody, REJECT, type State } from './automaton';
+import { type AutomatonOptions, advance, inStringBody, nextChars, REJECT, type State } from './automaton';
 
 /**
  * The vocabulary seen as text: each token's decoded string, sorted so that a walk over all tokens
@@ -14,6 +14,8 @@ export class TokenIndex {
   /** For each sorted position, the first later position whose first (second) character differs. */
   private readonly groupEnd1: Int32Array;
   private readonly groupEnd2: Int32Array;
+  /** The first sorted position of the tokens that start with each character. */
+  private readonly firstAt = new Map<string, number>();
   /** Tokens made only of characters that are plain inside a JSON string, sorted by length. */
   private readonly plainIds: Int32Array;
   private readonly plainLengths: Int32Array;
@@ -61,6 +63,7 @@ export class TokenIndex {
       if (this.lcp[i]! < 1) end1 = i;
       if (this.lcp[i]! < 2) end2 = i;
     }
+    for (let i = 0; i < n; i++) if (this.lcp[i]! < 1) this.firstAt.set(this.texts[i]![0]!, i);
     const plain = entries.filter((e) => isPlain(e.text)).sort((a, b) => a.text.length - b.text.length);
     this.plainIds = Int32Array.from(plain, (e) => e.id);
     this.plainLengths = Int32Array.from(plain, (e) => e.text.length);
@@ -111,11 +114,34 @@ export class TokenIndex {
    * with the fewest characters that complete the value after it.
    */
   walk(start: State, options: AutomatonOptions, visit: (id: number, rem: number) => void): void {
+    // Only the groups of tokens whose first character may come next (all of them inside a free string).
+    const chars = nextChars(start);
+    if (chars === null) {
+      this.walkRange(start, options, visit, 0, this.ids.length);
+      return;
+    }
+    const starts = new Set<number>();
+    for (const ch of chars) {
+      const at = this.firstAt.get(ch);
+      if (at !== undefined) starts.add(at);
+    }
+    for (const at of [...starts].sort((a, b) => a - b))
+      this.walkRange(start, options, visit, at, this.groupEnd1[at]!);
+  }
+
+  /** The walk over sorted positions `from` to `to` (`from` starts a group of its own). */
+  private walkRange(
+    start: State,
+    options: AutomatonOptions,
+    visit: (id: number, rem: number) => void,
+    from: number,
+    to: number,
+  ): void {
     const states: (State | null)[] = [start];
-    const n = this.ids.length;
     let deadAt = Number.POSITIVE_INFINITY;
-    for (let i = 0; i < n; i++) {
-      const shared = this.lcp[i]!;
+    for (let i = from; i < to; i++) {
+      // The first token of the range shares nothing computed in this range.
+      const shared = i === from ? 0 : this.lcp[i]!;
       if (deadAt <= shared) {
         // Same dead prefix as the previous token: skip the whole group when it is short.
         if (deadAt === 1) i = this.groupEnd1[i]! - 1;
