@@ -191,6 +191,18 @@ export class AtspiClient {
     return ok === true;
   }
 
+  /**
+   * Selects a list, tree or table entry in its parent (`Selection.SelectChild` with its index), as
+   * a click on it does. Resolves false when the parent has no Selection or refuses.
+   */
+  async selectInParent(ref: AccessibleRef): Promise<boolean> {
+    const parent = (await this.property(ref, ACCESSIBLE, 'Parent')) as AccessibleRef | undefined;
+    const [index] = (await this.call(ref, ACCESSIBLE, 'GetIndexInParent')) as [number];
+    if (parent === undefined || parent[1] === '/org/a11y/atspi/null' || index < 0) return false;
+    const [ok] = await this.call(parent, 'org.a11y.atspi.Selection', 'SelectChild', 'i', [index]);
+    return ok === true;
+  }
+
   /** The names of a control's actions. */
   async actionNames(ref: AccessibleRef): Promise<string[]> {
     const count = Number(await this.property(ref, 'org.a11y.atspi.Action', 'NActions'));

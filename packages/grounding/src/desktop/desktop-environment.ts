@@ -27,6 +27,9 @@ import {
   walkWindows,
 } from './walk';
 
+/** Control types of list, tree and table entries: a click selects them. */
+const ENTRY_TYPES = new Set(['ListItem', 'TreeItem', 'DataItem']);
+
 /** UI functions every desktop environment runs. */
 const UI_ACTIONS = [
   'click_input',
@@ -70,7 +73,10 @@ export interface DesktopObserveOptions extends ObserveOptions, WalkOptions {
 
 /** Options of {@link DesktopEnvironment}. */
 export interface DesktopEnvironmentOptions {
-  /** `action`: a left single click runs the control's AT-SPI action when it has one (default); `mouse`: always a real click. */
+  /**
+   * `action`: a left single click runs the control's AT-SPI action when it has one, and selects a list,
+   * tree or table entry in its parent as a click does (default); `mouse`: always a real click.
+   */
   clickMode?: 'action' | 'mouse';
   /** Milliseconds between typed characters (default 12). */
   typeDelayMs?: number;
@@ -550,6 +556,10 @@ export class DesktopEnvironment implements Environment {
     if ((this.options.clickMode ?? 'action') === 'action' && simple && data.ifaces.includes('A')) {
       const done = await this.session.atspi.doAction(ref).catch(() => false);
       if (done) {
+        // The action of a list or table entry does not always select it (LibreOffice's Fields
+        // dialog keeps its first entry): select it in its parent too, as a click does.
+        if (ENTRY_TYPES.has(control?.type ?? ''))
+          await this.session.atspi.selectInParent(ref).catch(() => false);
         await sleep(50);
         return { output: '' };
       }

@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Control, Observation } from '@lam/schema';
@@ -238,5 +238,33 @@ describe('Writer through AT-SPI', () => {
     });
     expect(result.ok).toBe(false);
     expect(result.error).toContain('does not implement "set_cell_values"');
+  });
+
+  test('task: insert a hidden-paragraph field: a click on a list entry selects it', async () => {
+    // The Fields dialog's Type list is a table of DataItems; its AT-SPI action alone left the first
+    // entry selected, so the dialog inserted another kind of field.
+    await act('select_text', { text: 'Send comments' });
+    await act('keyboard_input', { keys: '^{F2}', control_focus: false });
+    const waitFor = async (name: string, type: string) => {
+      let obs = await env.observe({ canvas: false });
+      for (let i = 0; i < 20 && !obs.controls.some((c) => c.type === type && c.name === name); i++) {
+        await new Promise((r) => setTimeout(r, 250));
+        obs = await env.observe({ canvas: false });
+      }
+      return find(obs, name, type);
+    };
+    await act('click_input', { button: 'left' }, await waitFor('Functions', 'TabItem'));
+    await act('click_input', { button: 'left' }, await waitFor('Hidden Paragraph', 'DataItem'));
+    const entry = await waitFor('Hidden Paragraph', 'DataItem');
+    expect(entry.states?.selected).toBe(true);
+    await act('click_input', { button: 'left' }, await waitFor('Insert', 'Button'));
+    await act('click_input', { button: 'left' }, await waitFor('Close', 'Button'));
+    step++;
+    const path = (await act('save_as', {
+      file_dir: dir,
+      file_name: `step-${step}`,
+      file_ext: '.fodt',
+    })) as string;
+    expect(readFileSync(path, 'utf8')).toMatch(/<text:hidden-paragraph[\s/>]/);
   });
 });
