@@ -28,7 +28,7 @@ export {
   MAX_EXTRA_WORDS,
   topicWords,
 } from './evolve/evolve';
-export { type ReplayOptions, type ReplayResult, replayPlan } from './execute/replay';
+export { liveLabel, type ReplayOptions, type ReplayResult, replayPlan } from './execute/replay';
 export {
   type ExecutionProgress,
   type ExecutionSummary,

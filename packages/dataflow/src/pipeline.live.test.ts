@@ -180,7 +180,9 @@ describe.sequential('the dataflow on real help pages and real LibreOffice Writer
       ...(await readJsonlAll(join(outDir, 'phase4', 'preference-test.jsonl'), { schema: PreferencePair }))
         .records,
     ];
-    expect(pairs.length).toBe(first.report.alternatives.failed - (first.sets?.phase4.unpaired ?? 0));
+    expect(pairs.length).toBe(
+      (first.sets?.trajectories.alternativeFailure ?? 0) - (first.sets?.phase4.unpaired ?? 0),
+    );
     expect(pairs.length).toBeGreaterThanOrEqual(1);
     for (const pair of pairs) {
       const chosen = JSON.parse(pair.chosen);
@@ -191,7 +193,9 @@ describe.sequential('the dataflow on real help pages and real LibreOffice Writer
       for (const d of [chosen, rejected]) expect(list).toContain(`"label": "${d.control_label}"`);
     }
     expect(first.report.postprocess.preferencePairs).toBe(pairs.length);
-    expect(first.sets?.trajectories.alternativeFailure).toBe(first.report.alternatives.failed);
+    // Every failed attempt that reached the step where it leaves the plan is a negative.
+    expect(first.sets?.trajectories.alternativeFailure).toBeLessThanOrEqual(first.report.alternatives.failed);
+    expect(first.sets?.trajectories.alternativeFailure).toBeGreaterThanOrEqual(1);
   }, 60_000);
 
   it('resumes: a second run redoes no task', async () => {

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { createExecutor, resolveDecision } from '@lam/grounding';
 import type { DesktopEnvironment } from '@lam/grounding/desktop';
 import {
+  type Control,
   type Decision,
   type InstantiatedStep,
   type JsonValue,
@@ -45,6 +46,27 @@ function toggled(control: {
 }
 
 /**
+ * The label of a planned step's control in this control list. The plan's label is kept when it
+ * still names a control of the plan's name; otherwise, when the plan knows the control's type
+ * (`extra.controlType`, recorded by the rehearsal) and exactly one control has that name and type,
+ * its label (labels move between runs as dialogs remember their state, and a name may belong to
+ * controls of two types).
+ */
+export function liveLabel(
+  planned: Pick<InstantiatedStep, 'controlLabel' | 'controlText' | 'extra'>,
+  controls: readonly Pick<Control, 'label' | 'name' | 'type'>[],
+): string {
+  const label = planned.controlLabel ?? '';
+  const name = planned.controlText ?? '';
+  const type = planned.extra?.controlType;
+  if (name === '' || typeof type !== 'string') return label;
+  const atLabel = controls.find((c) => c.label === label);
+  if (atLabel !== undefined && atLabel.name === name && atLabel.type === type) return label;
+  const same = controls.filter((c) => c.name === name && c.type === type);
+  return same.length === 1 ? (same[0] as { label: string }).label : label;
+}
+
+/**
  * Stage 4, execution (paper §3.2.2): replays an instantiated plan in LibreOffice with no model in
  * the loop. Before each step it observes the window (controls, document text, a screenshot), grounds
  * the step's control text to a live control with `@lam/grounding`'s resolver (label first, then the
@@ -78,7 +100,7 @@ export async function replayPlan(
     const startedAt = new Date().toISOString();
     const decision: Decision = {
       thought: planned.subtask,
-      controlLabel: planned.controlLabel ?? '',
+      controlLabel: liveLabel(planned, observation.controls),
       controlName: planned.controlText ?? '',
       function: planned.function,
       args: planned.args,

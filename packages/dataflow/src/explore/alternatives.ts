@@ -83,9 +83,10 @@ function alternativeAt(step: Step): Alternative | undefined {
   let best: Alternative['to'] | undefined;
   for (const c of controls) {
     if (c.type !== control.type || c.label === control.label || c.name.trim() === '') continue;
-    if (nameSimilarity(c.name, control.name) === 100 || counts.get(c.name) !== 1 || UNSAFE.test(c.name))
-      continue;
+    if (counts.get(c.name) !== 1 || UNSAFE.test(c.name)) continue;
     const similarity = nameSimilarity(c.name, control.name);
+    // The same name (another Bold button) is the same action, not an alternative.
+    if (similarity === 100) continue;
     if (best === undefined || similarity > best.similarity)
       best = { label: c.label, name: c.name, type: c.type, similarity };
   }
@@ -144,7 +145,7 @@ export function alternativeRecord(record: DataflowRecord, alternative: Alternati
   };
 }
 
-/** Progress of an exploration run. */
+/** What an exploration run did. */
 export interface ExplorationSummary {
   /** Passing tasks read, and the alternative attempts made of them (this run and before). */
   passingTasks: number;

@@ -351,6 +351,9 @@ export async function rehearsePlan(
     control: Control | undefined,
     extra?: Record<string, unknown>,
   ): Promise<PlanRejection | undefined> => {
+    // The control's type goes with the plan: labels move between runs, and a name can belong to two
+    // controls (the Insert Section dialog has an Edit and a Table named "New Section").
+    const withType = control === undefined ? extra : { ...extra, controlType: control.type };
     const step: InstantiatedStep = {
       step: plan.length + 1,
       subtask,
@@ -358,7 +361,7 @@ export async function rehearsePlan(
       controlText: control?.name ?? '',
       function: fn,
       args: args as InstantiatedStep['args'],
-      ...(extra === undefined ? {} : { extra: extra as InstantiatedStep['extra'] }),
+      ...(withType === undefined ? {} : { extra: withType as InstantiatedStep['extra'] }),
     };
     const ensure = extra?.ensure as { checked?: boolean } | undefined;
     const skip =

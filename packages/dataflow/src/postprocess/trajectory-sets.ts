@@ -250,8 +250,9 @@ export async function buildTrajectorySets(options: BuildTrajectorySetsOptions): 
       const root = verdict.evolvedFrom ?? (t.metadata?.evolvedFrom as string | undefined) ?? t.taskId ?? t.id;
       const roots = [root, ...(verdict.composedWith === undefined ? [] : [verdict.composedWith])];
       if (verdict.divergesAt !== undefined) {
-        // An alternative attempt that passed anyway teaches nothing the task's own run does not.
-        if (success) {
+        // An alternative attempt that passed anyway teaches nothing the task's own run does not, nor
+        // does one that failed before it left the plan.
+        if (success || !t.steps.some((s) => s.index === verdict.divergesAt)) {
           counts.trajectories.unused++;
           continue;
         }
