@@ -2,18 +2,16 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createLlmJudge } from '@lam/eval';
 import type { LanguageModel } from '@lam/runtime';
 import {
-  collectTrajectories,
   DataflowRecord,
   executionOutcome,
   type InstantiatedStep,
   type JsonValue,
   openJsonlWriter,
   readJsonl,
-  type Trajectory,
-  TrajectoryLogRecord,
 } from '@lam/schema';
 import { recordedIds } from '../instantiate/run';
 import { loadDesktop } from '../live/workbench';
+import { readTrajectoryLog } from '../util/trajectories';
 import { type DerivedCheckResult, deriveChecks, runChecks } from './checks';
 
 /** Progress of an evaluation run, after each task. */
@@ -78,11 +76,7 @@ export async function runEvaluation(options: RunEvaluationOptions): Promise<Eval
       if (r.execution !== null) records.push(r);
     }
   }
-  const lines: TrajectoryLogRecord[] = [];
-  if (existsSync(options.trajectories))
-    for await (const l of readJsonl(options.trajectories, { schema: TrajectoryLogRecord, skipInvalid: true }))
-      lines.push(l);
-  const trajectories = new Map<string, Trajectory>(collectTrajectories(lines).map((t) => [t.id, t]));
+  const trajectories = await readTrajectoryLog(options.trajectories);
   const done = await recordedIds(options.out);
   const summary: EvaluationSummary = {
     out: options.out,

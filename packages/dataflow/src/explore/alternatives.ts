@@ -1,21 +1,20 @@
 import { createHash } from 'node:crypto';
-import { existsSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { nameSimilarity } from '@lam/grounding';
 import {
-  collectTrajectories,
   DataflowRecord,
   executionOutcome,
   type InstantiatedStep,
   type JsonValue,
   openJsonlWriter,
-  readJsonl,
   type Step,
   type Trajectory,
-  TrajectoryLogRecord,
 } from '@lam/schema';
 import { type EvaluationSummary, runEvaluation } from '../evaluate/run';
 import { type ExecutionSummary, runExecution } from '../execute/run';
+import { recordedIds } from '../instantiate/run';
 import type { WriterWorkbench } from '../live/workbench';
+import { readTrajectoryLog } from '../util/trajectories';
 
 /** Control types whose click is a choice among siblings: menu items, buttons, tabs, boxes, list entries. */
 const CLICKABLE = /^(MenuItem|Button|TabItem|CheckBox|RadioButton|ListItem|TreeItem|Hyperlink)$/;
@@ -195,20 +194,11 @@ export interface RunExplorationOptions {
 export async function runExploration(options: RunExplorationOptions): Promise<ExplorationSummary> {
   const started = performance.now();
   const perTask = options.perTask ?? 1;
-  const byId = new Map<string, DataflowRecord>();
-  for (const file of options.evaluated) {
-    if (!existsSync(file)) continue;
-    for await (const r of readJsonl(file, { schema: DataflowRecord, record: 'DataflowRecord' }))
-      byId.set(r.uniqueId, r);
-  }
-  const passing = [...byId.values()].filter(
-    (r) => executionOutcome(r) === 'pass' && r.extra?.alternativeOf === undefined,
-  );
-  const lines: TrajectoryLogRecord[] = [];
-  if (existsSync(options.trajectories))
-    for await (const l of readJsonl(options.trajectories, { schema: TrajectoryLogRecord, skipInvalid: true }))
-      lines.push(l);
-  const trajectories = new Map(collectTrajectories(lines).map((t) => [t.id, t]));
+  const passing: DataflowRecord[] = [];
+  for (const file of options.evaluated)
+    for (const r of (await recordedIds(file)).values())
+      if (executionOutcome(r) === 'pass' && r.extra?.alternativeOf === undefined) passing.push(r);
+  const trajectories = await readTrajectoryLog(options.trajectories);
   // The attempts file is derived data: written anew from the passing tasks each run.
   rmSync(options.out.alternatives, { force: true });
   const writer = openJsonlWriter(options.out.alternatives, {
@@ -252,13 +242,12 @@ export async function runExploration(options: RunExplorationOptions): Promise<Ex
     ...quiet,
   });
   const verdicts = { failed: 0, passed: 0, unsure: 0 };
-  if (existsSync(options.out.evaluation))
-    for await (const r of readJsonl(options.out.evaluation, { schema: DataflowRecord, skipInvalid: true })) {
-      const outcome = executionOutcome(r);
-      if (outcome === 'pass') verdicts.passed++;
-      else if (outcome === 'unsure') verdicts.unsure++;
-      else verdicts.failed++;
-    }
+  for (const r of (await recordedIds(options.out.evaluation)).values()) {
+    const outcome = executionOutcome(r);
+    if (outcome === 'pass') verdicts.passed++;
+    else if (outcome === 'unsure') verdicts.unsure++;
+    else verdicts.failed++;
+  }
   return {
     passingTasks: passing.length,
     alternatives,
