@@ -5,6 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { constants, PerformanceObserver } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { decisionConstraint } from '@lam/runtime';
 import { loadOnnxModel } from '@lam/runtime/onnx';
@@ -43,6 +44,25 @@ const constraint = decisionConstraint({
     'summary',
   ],
 });
+
+// Full (mark-compact) collections, counted per generation: the sign of buffers left to the collector.
+let fullCollections = 0;
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries())
+    if (entry.detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) fullCollections++;
+}).observe({ entryTypes: ['gc'] });
+/** A full collection before each run, so no run pays for the garbage of the one before. */
+const collect = async () => {
+  global.gc?.();
+  // gc entries reach the observer in a later task.
+  await new Promise((resolve) => setTimeout(resolve, 0));
+};
+const countCollections = async (run) => {
+  const before = fullCollections;
+  const result = await run();
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  return { ...result, fullCollections: fullCollections - before };
+};
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const round = (x, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
@@ -111,18 +131,20 @@ async function measure() {
     await peerRun(16);
     const runs = { ours: [], constrained: [], peer: [] };
     for (let i = 0; i < RUNS; i++) {
-      // A full collection before each run, so no run pays for the garbage of the one before.
-      global.gc?.();
-      runs.ours.push(await oursRun({ messages, maxTokens: NEW_TOKENS }));
-      global.gc?.();
-      runs.peer.push(await peerRun(NEW_TOKENS));
-      global.gc?.();
-      runs.constrained.push(await oursRun({ messages, maxTokens: NEW_TOKENS, constraint }));
+      await collect();
+      runs.ours.push(await countCollections(() => oursRun({ messages, maxTokens: NEW_TOKENS })));
+      await collect();
+      runs.peer.push(await countCollections(() => peerRun(NEW_TOKENS)));
+      await collect();
+      runs.constrained.push(
+        await countCollections(() => oursRun({ messages, maxTokens: NEW_TOKENS, constraint })),
+      );
     }
     const summary = (xs) => ({
       tokensPerSecond: round(median(xs.map((r) => r.tokensPerSecond))),
       timeToFirstTokenMs: round(median(xs.map((r) => r.timeToFirstTokenMs))),
       outputTokens: median(xs.map((r) => r.outputTokens ?? r.generated)),
+      fullCollections: median(xs.map((r) => r.fullCollections)),
     });
     const ours = { ...summary(runs.ours), inputTokens: runs.ours[0].inputTokens };
     const constrained = {
@@ -198,8 +220,9 @@ report({
   },
   peer: { name: 'transformers.js generate() (@huggingface/transformers 4.3.1), same folder', ...peer },
   ratio,
-  target: 'decode tokens/s ratio ours/transformers.js >= 1.0; constrained decoding overhead <= 15%',
-  met: ratio >= 1 && overhead <= 15,
+  target:
+    'decode tokens/s ratio ours/transformers.js >= 1.0; constrained decoding overhead <= 15%, both as time on the constraint and end to end',
+  met: ratio >= 1 && overhead <= 15 && endToEndOverhead <= 15,
   notes:
-    'Greedy decoding on the CPU; ours, the peer and ours constrained run in turn, medians of the runs after a warm-up. tokensPerSecond counts tokens after the first; timeToFirstTokenMs includes prompt processing. The constrained runs use decisionConstraint() with 40 labels and 7 functions; constraintOverheadPercent is their time on token checks and masks relative to the rest (the model work per token is the same), the figure the target uses; constrainedEndToEndOverheadPercent compares tokens/s and moves with machine load. peakRssMiB is the process maximum with both models loaded. singleThreadedGc repeats the measurement in a child process run with node --single-threaded-gc (decision 0304).',
+    'Greedy decoding on the CPU; ours, the peer and ours constrained run in turn, medians of the runs after a warm-up. tokensPerSecond counts tokens after the first; timeToFirstTokenMs includes prompt processing. The constrained runs use decisionConstraint() with 40 labels and 7 functions; constraintOverheadPercent is their time on token checks and masks relative to the rest (the model work per token is the same), constrainedEndToEndOverheadPercent compares tokens/s and moves with machine load; the target holds both to 15%. fullCollections is the median number of V8 full collections during one generation. peakRssMiB is the process maximum with both models loaded. singleThreadedGc repeats the measurement in a child process run with node --single-threaded-gc (decision 0304).',
 });

@@ -4,5 +4,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 [ -x .tools/node_modules/.bin/pnpm ] && export PATH="$PWD/.tools/node_modules/.bin:$PATH"
-# --single-threaded-gc, as the lam command runs: see docs/decisions/0304.
-node --single-threaded-gc examples/main.mjs "$@"
+node examples/main.mjs "$@"

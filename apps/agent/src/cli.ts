@@ -1,7 +1,4 @@
-#!/usr/bin/env -S node --single-threaded-gc
-// `env -S` passes the flag to node (npm links this file; pnpm's shim reads the flag from this line), and
-// env execs node: no process in between. One garbage-collector thread: on a machine with few cores,
-// V8's marking threads otherwise compete with onnxruntime's while a local model decodes (decision 0304).
+#!/usr/bin/env node
 import { Command } from 'commander';
 import { registerDataflowCommand } from './commands/dataflow';
 import { registerEvalCommand } from './commands/eval';

@@ -19,6 +19,7 @@ import { StopMatcher } from '../stop';
 import { toGenerationStream } from '../stream';
 import type { GenerateOptions, GenerateResult, GenerationStream, LanguageModel } from '../types';
 import { type ModelFolder, readModelFolder } from './model-folder';
+import { releaseBuffers } from './release-buffers';
 
 /** Options of {@link loadOnnxModel}. */
 export interface OnnxModelOptions {
@@ -131,6 +132,28 @@ function checkSession(session: ort.InferenceSession, folder: ModelFolder): void 
       'Export the model in float32 (fp32).',
     );
   }
+}
+
+/** The buffers of the `spent` tensors that none of the `kept` ones uses. */
+function spentBuffers(spent: Iterable<ort.Tensor>, kept: Iterable<ort.Tensor> = []): ArrayBufferLike[] {
+  const keep = new Set<ArrayBufferLike | undefined>();
+  for (const tensor of kept) keep.add(bufferOf(tensor));
+  const buffers: ArrayBufferLike[] = [];
+  for (const tensor of spent) {
+    const buffer = bufferOf(tensor);
+    if (buffer && !keep.has(buffer)) buffers.push(buffer);
+  }
+  return buffers;
+}
+
+function bufferOf(tensor: ort.Tensor): ArrayBufferLike | undefined {
+  return tensor.location === 'cpu' && ArrayBuffer.isView(tensor.data) ? tensor.data.buffer : undefined;
+}
+
+function presentTensors(results: ort.InferenceSession.ReturnType): ort.Tensor[] {
+  return Object.entries(results)
+    .filter(([name]) => name !== 'logits')
+    .map(([, tensor]) => tensor);
 }
 
 /** Under a constraint, greedy decoding checks this many best tokens before it computes a mask. */
@@ -273,6 +296,7 @@ export class OnnxLanguageModel implements LanguageModel {
     let total = 0;
     let stoppedByString = false;
     let constraintMs = 0;
+    let last: ort.InferenceSession.ReturnType | undefined;
 
     while (output.length < budget) {
       throwIfAborted();
@@ -290,6 +314,10 @@ export class OnnxLanguageModel implements LanguageModel {
         feeds.position_ids = new ort.Tensor('int64', positions, [1, n]);
       }
       const results = await this.session.run(feeds);
+      // Each step's outputs are new buffers; the ones a step is done with are freed at once, not at a
+      // garbage collection (see releaseBuffers): here the past cache, below the logits.
+      releaseBuffers(spentBuffers(Object.values(past), Object.values(results)));
+      last = results;
       const logitsData = results.logits!.data as Float32Array;
       const vocab = logitsData.length / n;
       let logits = logitsData.subarray((n - 1) * vocab, n * vocab);
@@ -316,6 +344,9 @@ export class OnnxLanguageModel implements LanguageModel {
           token = sample(logits, sampling, random, constrained.allowed(left));
       }
       if (constrained) constraintMs += performance.now() - choosing;
+      const spent = spentBuffers([results.logits!], presentTensors(results));
+      if (logits.buffer !== logitsData.buffer) spent.push(logits.buffer); // the penalised copy
+      releaseBuffers(spent);
       if (output.length === 0) firstTokenAt = performance.now();
       output.push(token);
       seen.add(token);
@@ -357,6 +388,7 @@ export class OnnxLanguageModel implements LanguageModel {
       }
       step = [token];
     }
+    if (last) releaseBuffers(spentBuffers(Object.values(last)));
     if (!stoppedByString) {
       text = tokenizer.decode(output, { skip_special_tokens: true, clean_up_tokenization_spaces: false });
     }
