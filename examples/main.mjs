@@ -8,8 +8,6 @@
 //    deterministic checker. It writes results.jsonl, trajectories.jsonl and report.html, and prints the
 //    paper's Table 4 metrics. These are recorded decisions, not a model: the run shows the harness, the
 //    executor and the checkers at work.
-// The ONNX run comes first: in a process where a LibreOffice session has already run, loading
-// onnxruntime-node for the first time fails (Cannot find module 'onnxruntime-common').
 // Usage: node examples/main.mjs [--out <dir>] [--tasks id,id] [--concurrency n]
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';

@@ -7,6 +7,7 @@ import {
   readFileSync,
   readlinkSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -212,6 +213,23 @@ function removeLeftovers(record: SessionRecord): void {
     } catch {
       // best effort
     }
+  }
+  restoreStatBuffer();
+}
+
+/**
+ * Node 20's `fs.realpathSync`, with which `require` and `import` follow the links of pnpm's (and npm
+ * workspaces') node_modules, reads the file type of the process's last synchronous stat for the folders
+ * it has cached, and stops at one it takes for a socket. `rmSync` stats the sockets it removes (X's,
+ * D-Bus's, LibreOffice's); after that, module resolution no longer follows links, and the first import
+ * of a linked package (onnxruntime-node's, say) fails with "Cannot find module". A stat of a folder puts
+ * a harmless file type back.
+ */
+function restoreStatBuffer(): void {
+  try {
+    statSync('/');
+  } catch {
+    // nothing to restore
   }
 }
 

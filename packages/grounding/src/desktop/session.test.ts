@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'tsup';
@@ -108,6 +109,17 @@ describe('desktop session lifecycle', () => {
   });
 
   test('after the owner is killed with SIGKILL, the reaper removes every process of its session', async () => {
+    // A package linked into node_modules, as pnpm links them, and a first resolution beside it, so that
+    // Node's resolver has the folders above it in its cache.
+    const root = mkdtempSync(join(runDir, 'resolve-'));
+    const app = join(root, 'app');
+    mkdirSync(join(app, 'node_modules'), { recursive: true });
+    mkdirSync(join(root, 'linked'));
+    writeFileSync(join(root, 'linked', 'index.js'), 'module.exports = 1;\n');
+    writeFileSync(join(app, 'main.js'), '');
+    symlinkSync(join(root, 'linked'), join(app, 'node_modules', 'linked'));
+    const requireFromApp = createRequire(join(app, 'main.js'));
+    requireFromApp.resolve('./main.js');
     const { child, session } = await startChild('plain');
     expect(session.pids.length).toBeGreaterThanOrEqual(4);
     expect(session.pids.every(isRunning)).toBe(true);
@@ -123,6 +135,8 @@ describe('desktop session lifecycle', () => {
     expect(session.files.length).toBeGreaterThan(0);
     expect(session.files.filter((f) => existsSync(f))).toEqual([]);
     expect(reapDesktopSessions({ runDir })).toEqual([]);
+    // Removing the session's sockets left module resolution as it was: links are still followed.
+    expect(requireFromApp.resolve('linked')).toBe(join(root, 'linked', 'index.js'));
   }, 90_000);
 
   test('with the watchdog, a SIGKILLed owner leaves nothing behind on its own', async () => {
