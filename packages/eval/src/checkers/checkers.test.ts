@@ -96,6 +96,55 @@ describe('document checkers on files read by the desktop backend', () => {
     expect(empty).toMatchObject({ pass: false, reason: 'Budget.D9: its value is null, not 5' });
   });
 
+  it("checks a table's size and the text and formatting of its cells", async () => {
+    const schedule: StateReader = { textDocument: () => readTextDocument(join(fixtures, 'schedule.fodt')) };
+    const pass = async (spec: CheckerSpec) => {
+      const r = await check(spec, schedule);
+      expect(r.pass, `${r.checker}: ${r.reason}`).toBe(true);
+    };
+    const fail = async (spec: CheckerSpec, reason: string) => {
+      const r = await check(spec, schedule);
+      expect(r.pass).toBe(false);
+      expect(r.reason).toBe(reason);
+    };
+    await pass({ kind: 'document-table', rows: 3, columns: 3 });
+    await pass({ kind: 'document-table', table: 'totals', rows: 1, columns: 2 });
+    await pass({ kind: 'document-table-cell', cell: 'c2', text: { equals: 'May 3' } });
+    await pass({ kind: 'document-table-cell', table: 1, cell: 'B1', text: { equals: 'Total' } });
+    await pass({ kind: 'document-table-cell', cell: 'A1', bold: true });
+    await pass({ kind: 'document-table-cell', cell: 'A2', text: 'budget', bold: false });
+    expect(
+      (await check({ kind: 'document-table-cell', table: 'Owners', cell: 'C2' }, schedule)).checker,
+    ).toBe('document-table-cell(Owners.C2)');
+    await fail(
+      { kind: 'document-table', rows: 2, columns: 4 },
+      'table "Owners": it has 3 rows, not 2; it has 3 columns, not 4',
+    );
+    await fail(
+      { kind: 'document-table-cell', cell: 'C3', text: { equals: 'June 1' } },
+      'C3 of table "Owners": its text "" does not satisfy "equals "June 1""',
+    );
+    await fail(
+      { kind: 'document-table-cell', cell: 'C1', bold: true },
+      'C1 of table "Owners": "Due": bold is false, not true',
+    );
+    await fail({ kind: 'document-table-cell', cell: 'C3', bold: true }, 'C3 of table "Owners": it is empty');
+    await fail(
+      { kind: 'document-table-cell', cell: 'D1' },
+      'table "Owners" has no cell D1: it has 3 rows and 3 columns',
+    );
+    await fail(
+      { kind: 'document-table', table: 'Costs' },
+      'there is no table "Costs"; the document\'s tables: "Owners" (3 × 3), "Totals" (1 × 2)',
+    );
+    expect(await check({ kind: 'document-table' }, doc)).toMatchObject({
+      pass: false,
+      reason: 'the document has no table',
+    });
+    // Specs are validated: a cell is an A1 reference.
+    expect(() => createChecker({ kind: 'document-table-cell', cell: 'B0' })).toThrow(LAM_ValidationError);
+  });
+
   it('reads a .docx saved by LibreOffice through the same reader', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'lam-eval-docx-'));
     try {

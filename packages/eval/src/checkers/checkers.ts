@@ -1,7 +1,7 @@
 import { validate } from '@lam/schema';
 import { z } from 'zod';
 import { LAM_StateReaderError } from '../errors';
-import type { CellValue, DocParagraph, StateReader, TextFormat } from './state';
+import type { CellValue, DocParagraph, StateReader, TextDocumentState, TextFormat } from './state';
 
 /** A checker's answer: pass or fail, and why, in words a person can act on. */
 export const CheckResult: z.ZodType<CheckResult> = z.lazy(() =>
@@ -55,6 +55,9 @@ const FormatSpec = {
 };
 
 const Scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+const A1 = z.string().regex(/^[A-Za-z]+[1-9][0-9]*$/, 'an A1 reference such as B2');
+/** A table of a text document: its index (0-based) or its name. */
+const TableRef = z.union([z.int().nonnegative(), z.string().min(1)]);
 
 /**
  * A checker described as data, for task suite files. Combine with `all`, `any` and `not`;
@@ -81,6 +84,31 @@ export type CheckerSpec =
       bullet?: boolean | undefined;
     }
   | { kind: 'document-page'; orientation: 'portrait' | 'landscape' }
+  | {
+      kind: 'document-table';
+      /** Which table: its index in the document (0-based) or its name. Default: the first. */
+      table?: number | string | undefined;
+      /** How many rows and columns it must have. */
+      rows?: number | undefined;
+      columns?: number | undefined;
+    }
+  | {
+      kind: 'document-table-cell';
+      /** Which table: its index in the document (0-based) or its name. Default: the first. */
+      table?: number | string | undefined;
+      /** The cell as LibreOffice names it: column letter and row number, e.g. `B2`. */
+      cell: string;
+      text?: TextMatch | undefined;
+      /** Formatting every run of text in the cell must have. */
+      bold?: boolean | undefined;
+      italic?: boolean | undefined;
+      underline?: boolean | undefined;
+      strikethrough?: boolean | undefined;
+      font?: string | undefined;
+      size?: number | undefined;
+      color?: string | undefined;
+      highlight?: string | undefined;
+    }
   | {
       kind: 'cell';
       /** Sheet name (default the first sheet). */
@@ -126,9 +154,22 @@ export const CheckerSpec: z.ZodType<CheckerSpec> = z.lazy(() =>
     }),
     z.strictObject({ kind: z.literal('document-page'), orientation: z.enum(['portrait', 'landscape']) }),
     z.strictObject({
+      kind: z.literal('document-table'),
+      table: TableRef.optional(),
+      rows: z.int().positive().optional(),
+      columns: z.int().positive().optional(),
+    }),
+    z.strictObject({
+      kind: z.literal('document-table-cell'),
+      table: TableRef.optional(),
+      cell: A1,
+      text: TextMatch.optional(),
+      ...FormatSpec,
+    }),
+    z.strictObject({
       kind: z.literal('cell'),
       sheet: z.string().optional(),
-      cell: z.string().regex(/^[A-Za-z]+[0-9]+$/, 'an A1 reference such as B2'),
+      cell: A1,
       value: Scalar.optional(),
       tolerance: z.number().nonnegative().optional(),
       text: TextMatch.optional(),
@@ -245,6 +286,10 @@ function specId(spec: CheckerSpec): string {
       return `document-format(${quote(spec.text, 40)})`;
     case 'document-page':
       return `document-page(${spec.orientation})`;
+    case 'document-table':
+      return `document-table(${spec.table ?? 0})`;
+    case 'document-table-cell':
+      return `document-table-cell(${spec.table === undefined ? '' : `${spec.table}.`}${spec.cell})`;
     case 'cell':
       return `cell(${spec.sheet === undefined ? '' : `${spec.sheet}.`}${spec.cell})`;
     case 'page-url':
@@ -256,6 +301,37 @@ function specId(spec: CheckerSpec): string {
     default:
       return spec.kind;
   }
+}
+
+/** The table a checker names, or why there is none. */
+function findTable(
+  doc: TextDocumentState,
+  ref: number | string | undefined,
+): { table: TextDocumentState['tables'][number]; index: number; label: string } | string {
+  const index =
+    typeof ref === 'string'
+      ? doc.tables.findIndex((t) => (t.name ?? '').toLowerCase() === ref.toLowerCase())
+      : (ref ?? 0);
+  const table = doc.tables[index];
+  if (table !== undefined)
+    return { table, index, label: `table ${table.name ? JSON.stringify(table.name) : index}` };
+  if (doc.tables.length === 0) return 'the document has no table';
+  const list = doc.tables
+    .map((t, i) => `${t.name ? JSON.stringify(t.name) : i} (${t.rows.length} × ${columnsOf(t)})`)
+    .join(', ');
+  return `there is no table ${JSON.stringify(ref)}; the document's tables: ${list}`;
+}
+
+function columnsOf(table: { rows: string[][] }): number {
+  return Math.max(0, ...table.rows.map((r) => r.length));
+}
+
+/** `B3` → [2, 1]: the row and column (0-based) of an A1 reference. */
+function cellPosition(ref: string): [number, number] {
+  const [, letters = '', digits = ''] = /^([A-Z]+)([0-9]+)$/.exec(ref) ?? [];
+  let column = 0;
+  for (const ch of letters) column = column * 26 + (ch.charCodeAt(0) - 64);
+  return [Number(digits) - 1, column - 1];
 }
 
 function valueEquals(have: CellValue, want: CellValue, tolerance: number): boolean {
@@ -321,6 +397,49 @@ async function runSpec(spec: CheckerSpec, state: StateReader, id: string): Promi
         doc.page.orientation === spec.orientation,
         `the page orientation is ${doc.page.orientation}${doc.page.orientation === spec.orientation ? '' : `, not ${spec.orientation}`}`,
       );
+    }
+    case 'document-table': {
+      const doc = await need(state, 'textDocument', id);
+      const found = findTable(doc, spec.table);
+      if (typeof found === 'string') return result(false, found);
+      const { table, label } = found;
+      const columns = columnsOf(table);
+      const wrong: string[] = [];
+      if (spec.rows !== undefined && table.rows.length !== spec.rows)
+        wrong.push(`it has ${table.rows.length} rows, not ${spec.rows}`);
+      if (spec.columns !== undefined && columns !== spec.columns)
+        wrong.push(`it has ${columns} columns, not ${spec.columns}`);
+      return wrong.length === 0
+        ? result(true, `${label} is there (${table.rows.length} × ${columns})`)
+        : result(false, `${label}: ${wrong.join('; ')}`);
+    }
+    case 'document-table-cell': {
+      const doc = await need(state, 'textDocument', id);
+      const found = findTable(doc, spec.table);
+      if (typeof found === 'string') return result(false, found);
+      const { table, index, label } = found;
+      const ref = spec.cell.toUpperCase();
+      const [row, column] = cellPosition(ref);
+      const text = table.rows[row]?.[column];
+      if (text === undefined)
+        return result(
+          false,
+          `${label} has no cell ${ref}: it has ${table.rows.length} rows and ${columnsOf(table)} columns`,
+        );
+      const { kind: _k, table: _t, cell: _c, text: match, ...format } = spec;
+      const wrong: string[] = [];
+      if (match !== undefined && !textMatches(text, match))
+        wrong.push(`its text ${quote(text)} does not satisfy "${describeMatch(match)}"`);
+      const runs = doc.paragraphs
+        .filter((p) => p.table === index && p.cell === ref)
+        .flatMap((p) => p.runs)
+        .filter((r) => r.text.trim() !== '');
+      if (runs.length === 0 && Object.values(format).includes(true)) wrong.push('it is empty');
+      for (const run of runs)
+        for (const w of formatMismatches(run, format)) wrong.push(`${quote(run.text, 30)}: ${w}`);
+      return wrong.length === 0
+        ? result(true, `${ref} of ${label} is as required (${quote(text)})`)
+        : result(false, `${ref} of ${label}: ${wrong.slice(0, 4).join('; ')}`);
     }
     case 'cell': {
       const book = await need(state, 'spreadsheet', id);

@@ -31,6 +31,8 @@ export interface DocParagraph {
   alignment?: string | undefined;
   pageBreakBefore: boolean;
   table?: number | undefined;
+  /** The table cell the paragraph is in (`B2`). */
+  cell?: string | undefined;
 }
 
 /** A text document's content and formatting. */
@@ -38,7 +40,8 @@ export interface TextDocumentState {
   kind: 'text';
   path: string;
   paragraphs: DocParagraph[];
-  tables: { rows: string[][] }[];
+  /** Each table's name and the text of its cells, row by row. */
+  tables: { name?: string | undefined; rows: string[][] }[];
   text: string;
   page: { orientation: 'portrait' | 'landscape'; width?: string | undefined; height?: string | undefined };
 }

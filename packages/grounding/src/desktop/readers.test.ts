@@ -36,11 +36,11 @@ describe('state readers on flat ODF files', () => {
  <office:body><office:text>
   <text:p text:style-name="P1">A <text:span text:style-name="T1">red</text:span><text:s text:c="2"/>end</text:p>
   <text:list text:style-name="L1"><text:list-item><text:p>one</text:p><text:list><text:list-item><text:p>two</text:p></text:list-item></text:list></text:list-item></text:list>
-  <table:table><table:table-row><table:table-cell><text:p>a</text:p></table:table-cell><table:table-cell><text:p>b</text:p></table:table-cell></table:table-row></table:table>
+  <table:table table:name="Owners"><table:table-header-rows><table:table-row><table:table-cell><text:p>a</text:p></table:table-cell><table:table-cell><text:p>b</text:p></table:table-cell></table:table-row></table:table-header-rows><table:table-row><table:table-cell><text:p>c</text:p><text:p>d</text:p></table:table-cell><table:covered-table-cell/></table:table-row></table:table>
  </office:text></office:body>
 </office:document>`;
     const doc = parseFlatText(xml, 'memory.fodt');
-    const [first, one, two, a] = doc.paragraphs;
+    const [first, one, two, a, b, c, d] = doc.paragraphs;
     expect(first!.text).toBe('A red  end');
     expect(first!.runs[1]).toMatchObject({
       text: 'red',
@@ -53,7 +53,22 @@ describe('state readers on flat ODF files', () => {
     expect(one!.list).toEqual({ level: 1, bullet: true });
     expect(two!.list).toEqual({ level: 2, bullet: false });
     expect(a!.table).toBe(0);
-    expect(doc.tables).toEqual([{ rows: [['a', 'b']] }]);
+    // Cells are named as LibreOffice names them; a covered cell takes its column's place.
+    expect([a, b, c, d].map((p) => [p!.text, p!.cell])).toEqual([
+      ['a', 'A1'],
+      ['b', 'B1'],
+      ['c', 'A2'],
+      ['d', 'A2'],
+    ]);
+    expect(doc.tables).toEqual([
+      {
+        name: 'Owners',
+        rows: [
+          ['a', 'b'],
+          ['c\nd', ''],
+        ],
+      },
+    ]);
   });
 
   test('a spreadsheet: typed values, formulas, repeated cells', async () => {

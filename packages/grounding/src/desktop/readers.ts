@@ -44,10 +44,14 @@ export interface DocParagraph {
   pageBreakBefore: boolean;
   /** The index (0-based) of the table the paragraph is in, if any. */
   table?: number;
+  /** The table cell the paragraph is in, as LibreOffice names it (`B2`: column letter, row number). */
+  cell?: string;
 }
 
-/** A table of a text document: the text of each cell, row by row. */
+/** A table of a text document: its name and the text of each cell, row by row. */
 export interface DocTable {
+  /** The table's name (`Table1`, or the name it was given). */
+  name: string;
   rows: string[][];
 }
 
@@ -353,6 +357,7 @@ export function parseFlatText(xml: string, path: string): TextDocumentState {
     node: XmlNode,
     list: { level: number; style?: string } | undefined,
     table: number | undefined,
+    cell?: string,
   ): DocParagraph => {
     const defs = chain(styles, 'paragraph', attr(node, 'text:style-name'));
     const own = styles.styles.get(`paragraph:${attr(node, 'text:style-name')}`);
@@ -381,16 +386,17 @@ export function parseFlatText(xml: string, path: string): TextDocumentState {
       };
     }
     if (table !== undefined) p.table = table;
+    if (cell !== undefined) p.cell = cell;
     return p;
   };
 
-  const cellText = (cell: XmlNode, index: number): string => {
+  const cellText = (cell: XmlNode, index: number, address: string): string => {
     const texts: string[] = [];
     const walkCell = (nodes: readonly XmlNode[]) => {
       for (const n of nodes) {
         const tag = tagOf(n);
         if (tag === 'text:p' || tag === 'text:h') {
-          const p = paragraph(n, undefined, index);
+          const p = paragraph(n, undefined, index, address);
           paragraphs.push(p);
           texts.push(p.text);
         } else if (tag !== '#text') walkCell(kids(n));
@@ -414,16 +420,17 @@ export function parseFlatText(xml: string, path: string): TextDocumentState {
       } else if (tag === 'text:list-item' || tag === 'text:list-header') walk(kids(node), list, table);
       else if (tag === 'table:table') {
         const index = tables.length;
-        const t: DocTable = { rows: [] };
+        const t: DocTable = { name: attr(node, 'table:name') ?? '', rows: [] };
         tables.push(t);
         const rows = (ns: readonly XmlNode[]) => {
           for (const r of ns) {
             const rtag = tagOf(r);
             if (rtag === 'table:table-row') {
+              const row = t.rows.length + 1;
               t.rows.push(
                 kids(r)
                   .filter((c) => tagOf(c) === 'table:table-cell' || tagOf(c) === 'table:covered-table-cell')
-                  .map((c) => cellText(c, index)),
+                  .map((c, column) => cellText(c, index, `${columnName(column)}${row}`)),
               );
             } else if (
               rtag === 'table:table-header-rows' ||
