@@ -3,6 +3,7 @@ export {
   type CompiledConstraint,
   ConstrainedDecoder,
   compileConstraint,
+  constraintSchema,
   type DecisionConstraintOptions,
   DecisionConstraintOptionsSchema,
   decisionConstraint,

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { readTextDocument } from '@lam/grounding/desktop';
 import { createTestModel } from '@lam/runtime/testing';
-import { collectTrajectories, readJsonlAll, TrajectoryLogRecord } from '@lam/schema';
+import { collectTrajectories, defaultActionRegistry, readJsonlAll, TrajectoryLogRecord } from '@lam/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCommand } from './run';
 import { validateTrajectoryFile } from './validate';
@@ -77,7 +77,7 @@ describe('lam run on LibreOffice Writer', () => {
     expect(trajectory!.steps.every((s) => (s.timings.envMs ?? 0) > 0)).toBe(true);
   });
 
-  it('runs a project-made ONNX model: every decision parses, every step is executed or rejected and recorded', async () => {
+  it("runs a project-made ONNX model: every decision parses, names its function's arguments, and every step is executed or rejected and recorded", async () => {
     const model = await createTestModel(join(out, 'tiny-model'), { maxPositions: 16384, merges: 2000 });
     const result = await runCommand(
       {
@@ -102,6 +102,13 @@ describe('lam run on LibreOffice Writer', () => {
       expect(step.result !== undefined || step.safety !== undefined || step.decision.function === '').toBe(
         true,
       );
+      // Its args are the arguments of the function it names, of their types: the constraint follows the
+      // function's schema except for numeric bounds and string patterns.
+      const parsed = defaultActionRegistry.require(step.decision.function).args.safeParse(step.decision.args);
+      const structural = parsed.success
+        ? []
+        : parsed.error.issues.filter((i) => !['too_small', 'too_big', 'invalid_format'].includes(i.code));
+      expect(structural, JSON.stringify(step.decision)).toEqual([]);
     }
     expect((await validateTrajectoryFile(result.trajectoryFile)).problems).toEqual([]);
   }, 120_000);

@@ -18,6 +18,7 @@ import {
   summarizeObservation,
   TrajectoryLogRecord,
   type TrajectoryStatus,
+  toJsonSchema,
 } from '@lam/schema';
 
 /** Options of {@link runAgent}. */
@@ -51,6 +52,12 @@ export interface RunAgentOptions {
   statuses?: readonly DecisionStatus[];
   /** Constrain decoding to the decision schema (labels and functions of the step) where the engine can (default true). */
   constrained?: boolean;
+  /**
+   * Constrain `args` to the arguments of the function the decision names (default: for the `onnx`
+   * engine, whose constraint automaton follows that union; remote servers' grammar engines differ in
+   * the JSON Schema they accept, and OpenAI's strict mode refuses a union at the root).
+   */
+  constrainArgs?: boolean;
   /** Most tokens per decision (default 320). */
   maxTokens?: number;
   /** How many times a malformed answer is sent back with the repair message before the run fails (default 1). */
@@ -154,6 +161,10 @@ export async function runAgent(options: RunAgentOptions): Promise<RunAgentResult
     .filter((d) => !d.apps || !options.app || d.apps.includes(options.app))
     .map((d) => d.name)
     .filter((name) => name !== '');
+  const functionArgs =
+    (options.constrainArgs ?? options.model.engine === 'onnx')
+      ? argumentSchemas(registry, [...functionNames, ''])
+      : undefined;
 
   const steps: Step[] = [];
   const totals = { modelMs: 0, envMs: 0, totalMs: 0 };
@@ -202,6 +213,7 @@ export async function runAgent(options: RunAgentOptions): Promise<RunAgentResult
               controlLabels: controls.map((c) => c.label),
               functionNames,
               statuses: [...statuses],
+              ...(functionArgs ? { functionArgs } : {}),
             });
 
       let generation: GenerateResult | undefined;
@@ -310,4 +322,22 @@ export async function runAgent(options: RunAgentOptions): Promise<RunAgentResult
     writer?.close();
   }
   return { trajectoryId, status, ...(reason ? { reason } : {}), steps, timings: totals };
+}
+
+/** Each function's arguments as JSON Schema (as the model writes them), by function name. */
+function argumentSchemas(
+  registry: ActionRegistry,
+  names: readonly string[],
+): Record<string, Record<string, unknown>> {
+  const out: Record<string, Record<string, unknown>> = {};
+  for (const name of names) {
+    const definition = registry.get(name);
+    if (definition === undefined) continue;
+    try {
+      out[name] = toJsonSchema(definition.args, { io: 'input' });
+    } catch {
+      // Not expressible as JSON Schema: the function takes any object under the constraint.
+    }
+  }
+  return out;
 }

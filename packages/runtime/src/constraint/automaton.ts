@@ -410,6 +410,7 @@ const C_COLON = 4;
 const C_VALUE = 5; // expects a value
 const C_NEXT = 6; // after a comma: a member only
 const C_DONE = 7;
+const C_TAG = 8; // inside the value of a union's discriminator (see PropNode.branches)
 
 /** An object whose properties come in their declared order; optional ones may be left out. */
 class ObjectFrame implements Frame {
@@ -422,6 +423,8 @@ class ObjectFrame implements Frame {
     readonly ws: number,
     /** C_KEY: the candidate property indices and the characters matched. */
     readonly key: { candidates: number[]; pos: number } | null,
+    /** C_TAG: the discriminator values (JSON text) still possible and the characters matched. */
+    readonly tag: { alive: readonly string[]; pos: number } | null = null,
   ) {}
 
   get done() {
@@ -453,6 +456,16 @@ class ObjectFrame implements Frame {
         return this.props[this.index]!.node.min + after[this.index + 1]!;
       case C_AFTER:
         return after[this.index + 1]!;
+      case C_TAG: {
+        const { alive, pos } = this.tag!;
+        const branches = this.props[this.index]!.branches!;
+        let best = Number.POSITIVE_INFINITY;
+        for (const value of alive) {
+          const rest = shapes.get(branches.get(value)!).after[this.index + 1]!;
+          best = Math.min(best, value.length - pos + rest);
+        }
+        return best;
+      }
       default:
         return 0;
     }
@@ -499,9 +512,27 @@ class ObjectFrame implements Frame {
         return WS + firstChars(this.props[this.index]!.node);
       case C_AFTER:
         return `${WS},}`;
+      case C_TAG: {
+        const { alive, pos } = this.tag!;
+        return alive.map((v) => v[pos] ?? '').join('');
+      }
       default:
         return '';
     }
+  }
+
+  /**
+   * One character of a discriminator's value. The values are JSON strings, so none is a prefix of
+   * another: once one is complete, the object goes on with the properties of the branch it selects.
+   */
+  private stepTag(values: readonly string[], pos: number, ch: string): Step {
+    const alive = values.filter((v) => v[pos] === ch);
+    if (alive.length === 0) return null;
+    const whole = alive.find((v) => v.length === pos + 1);
+    if (whole === undefined)
+      return new ObjectFrame(this.props, this.shape, C_TAG, this.index, 0, null, { alive, pos: pos + 1 });
+    const props = this.props[this.index]!.branches!.get(whole)!;
+    return new ObjectFrame(props, shapes.get(props), C_AFTER, this.index, 0, null);
   }
 
   step(ch: string, max: number): Step {
@@ -533,8 +564,12 @@ class ObjectFrame implements Frame {
       case C_VALUE: {
         const sp = this.space(ch, max);
         if (sp !== undefined) return sp;
-        return { replace: this.to(C_AFTER, this.index), push: this.props[this.index]!.node };
+        const prop = this.props[this.index]!;
+        if (prop.branches) return this.stepTag([...prop.branches.keys()], 0, ch);
+        return { replace: this.to(C_AFTER, this.index), push: prop.node };
       }
+      case C_TAG:
+        return this.stepTag(this.tag!.alive, this.tag!.pos, ch);
       case C_AFTER: {
         const sp = this.space(ch, max);
         if (sp !== undefined) return sp;

@@ -16,6 +16,11 @@ export interface PropNode {
   keyJson: string;
   node: SchemaNode;
   required: boolean;
+  /**
+   * Set on the discriminator of a union of objects (`oneOf`/`anyOf`): for each of its values (as JSON
+   * text), the properties of the branch it selects. The properties after it follow that branch.
+   */
+  branches?: ReadonlyMap<string, readonly PropNode[]>;
 }
 
 const ANY_KEYS = new Set(['description', 'title', '$schema', 'examples', 'default', '$comment']);
@@ -25,7 +30,10 @@ export function compileSchema(schema: JsonSchema, path = ''): SchemaNode {
   if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) {
     throw new LAM_ConstraintError(path, 'a schema must be an object');
   }
-  for (const key of ['anyOf', 'oneOf', 'allOf', '$ref', 'not', 'pattern', 'if', 'patternProperties']) {
+  for (const key of ['anyOf', 'oneOf'] as const) {
+    if (key in schema) return compileUnion(schema[key], `${path}.${key}`);
+  }
+  for (const key of ['allOf', '$ref', 'not', 'pattern', 'if', 'patternProperties']) {
     if (key in schema) throw new LAM_ConstraintError(path, `"${key}" is not supported`);
   }
   if ('const' in schema) return literals([schema.const], path);
@@ -77,6 +85,8 @@ export function compileSchema(schema: JsonSchema, path = ''): SchemaNode {
 function compileObject(schema: JsonSchema, path: string): SchemaNode {
   const properties = schema.properties;
   if (properties === undefined || Object.keys(properties as object).length === 0) {
+    // No properties and no others allowed: only {}.
+    if (schema.additionalProperties === false) return { kind: 'object', props: [], min: 2 };
     return { kind: 'anyObject', min: 2 };
   }
   if (typeof properties !== 'object' || properties === null || Array.isArray(properties)) {
@@ -94,6 +104,65 @@ function compileObject(schema: JsonSchema, path: string): SchemaNode {
   }));
   const shape = objectShape(props);
   return { kind: 'object', props, min: shape.afterOpen };
+}
+
+/**
+ * A union of objects told apart by a discriminator: branches with the same keys in the same order, the
+ * same schemas up to the discriminator, and there a string constant (or enum) of each branch's own. The
+ * properties after the discriminator follow the branch its value selects (a decision's `args` after its
+ * `function`).
+ */
+function compileUnion(branches: unknown, path: string): SchemaNode {
+  const unsupported = (why: string) =>
+    new LAM_ConstraintError(
+      path,
+      `a union is supported only of objects with the same keys in the same order, told apart by a property that holds a different string constant in each branch (${why})`,
+    );
+  if (!Array.isArray(branches) || branches.length === 0) throw unsupported('it must be a non-empty array');
+  const compiled = branches.map((b, i) => compileSchema(b as JsonSchema, `${path}[${i}]`));
+  if (compiled.length === 1) return compiled[0]!;
+  const objects = compiled.map((c) => (c.kind === 'object' ? c : undefined));
+  if (objects.some((o) => o === undefined)) throw unsupported('a branch is not an object with properties');
+  const first = objects[0]!.props;
+  const keys = (props: readonly PropNode[]) =>
+    props.map((p) => `${p.keyJson}${p.required ? '' : '?'}`).join(',');
+  if (objects.some((o) => keys(o!.props) !== keys(first)))
+    throw unsupported('the branches have different keys');
+  const sources = branches.map((b) => (b as JsonSchema).properties as Record<string, unknown>);
+  const names = Object.keys(sources[0]!);
+  // The discriminator: the first property whose schemas differ between the branches.
+  const at = names.findIndex((name) => new Set(sources.map((s) => JSON.stringify(s[name]))).size > 1);
+  if (at < 0) throw unsupported('the branches are the same');
+  const selects = new Map<string, readonly PropNode[]>();
+  for (const o of objects) {
+    const tag = o!.props[at]!;
+    if (tag.node.kind !== 'literals' || tag.node.options.some((v) => !v.startsWith('"')) || !tag.required)
+      throw unsupported(`${tag.keyJson} is not a required string constant in every branch`);
+    for (const value of tag.node.options) {
+      if (selects.has(value)) throw unsupported(`two branches hold ${value} in ${tag.keyJson}`);
+      selects.set(value, o!.props);
+    }
+  }
+  // The merged object reads like the branch with the shortest completion from the discriminator on, so
+  // that the shortest completions before it are exact; the discriminator holds every branch's values.
+  let best = first;
+  let bestMin = Number.POSITIVE_INFINITY;
+  for (const o of objects) {
+    const tag = o!.props[at]!.node;
+    const min = tag.min + objectShape(o!.props).after[at + 1]!;
+    if (min < bestMin) [best, bestMin] = [o!.props, min];
+  }
+  const bestTag = best[at]!;
+  const props: PropNode[] = best.map((p, i) =>
+    i === at
+      ? {
+          ...bestTag,
+          node: { kind: 'literals', options: [...selects.keys()], min: bestTag.node.min },
+          branches: selects,
+        }
+      : p,
+  );
+  return { kind: 'object', props, min: objectShape(props).afterOpen };
 }
 
 /**

@@ -2,15 +2,48 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { LAM_ConstraintError } from '../errors';
 import { advance, advanceText, initialState, nextChars, REJECT, type State } from './automaton';
 import { ConstrainedDecoder, compileConstraint, matchesConstraint } from './constraint';
-import { decisionConstraint } from './decision';
+import { constraintSchema, decisionConstraint } from './decision';
 import { TokenIndex } from './token-index';
 
 const decision = decisionConstraint({
   controlLabels: ['1', '12', '3'],
   functionNames: ['click_input', 'set_edit_text'],
+});
+
+/** Argument schemas as a registry gives them (zod's JSON Schema), with parts a constraint widens. */
+const functionArgs = {
+  click_input: {
+    type: 'object',
+    properties: {
+      button: { type: 'string', enum: ['left', 'right'] },
+      double: { type: 'boolean' },
+    },
+    required: ['button'],
+    additionalProperties: false,
+  },
+  set_edit_text: {
+    type: 'object',
+    properties: { text: { type: 'string' } },
+    required: ['text'],
+    additionalProperties: false,
+  },
+  select_range: {
+    type: 'object',
+    properties: {
+      range: { type: 'string', pattern: '^[A-Z]+[0-9]+$' },
+      values: { type: 'array', items: { anyOf: [{ type: 'string' }, { type: 'number' }] } },
+      count: { type: 'integer', minimum: 1 },
+    },
+    required: ['range'],
+    additionalProperties: false,
+  },
+};
+const withArgs = decisionConstraint({
+  controlLabels: ['1', '12', '3'],
+  functionNames: ['click_input', 'set_edit_text', 'select_range'],
+  functionArgs,
 });
 
 const validDecision = {
@@ -117,8 +150,43 @@ describe('matchesConstraint', () => {
     );
   });
 
+  it('follows the branch of a union that its discriminator selects: args fit the function', () => {
+    const ok = (fn: string, args: unknown) =>
+      matchesConstraint(withArgs, JSON.stringify({ ...validDecision, function: fn, args }));
+    expect(ok('click_input', { button: 'left', double: false })).toBe(true);
+    expect(ok('click_input', { button: 'right' })).toBe(true);
+    expect(ok('click_input', { button: 'middle' })).toBe(false);
+    expect(ok('click_input', { text: 'a' })).toBe(false);
+    expect(ok('click_input', { double: true, button: 'left' })).toBe(false);
+    expect(ok('set_edit_text', { text: 'Hello' })).toBe(true);
+    expect(ok('set_edit_text', {})).toBe(false);
+    expect(ok('set_edit_text', { button: 'left' })).toBe(false);
+    // Widened parts: the pattern and the minimum are not followed, the union of scalars takes any value.
+    expect(ok('select_range', { range: 'a1', values: ['x', 2, null], count: 0 })).toBe(true);
+    expect(ok('select_range', { values: [] })).toBe(false);
+    // No action takes no arguments.
+    expect(ok('', {})).toBe(true);
+    expect(ok('', { text: 'a' })).toBe(false);
+    expect(ok('typo', {})).toBe(false);
+  });
+
   it('names the unsupported part of a schema', () => {
-    expect(() => compileConstraint({ anyOf: [{ type: 'string' }] })).toThrow(LAM_ConstraintError);
+    expect(compileConstraint({ anyOf: [{ type: 'string' }] }).root).toMatchObject({ kind: 'string' });
+    expect(() => compileConstraint({ anyOf: [{ type: 'string' }, { type: 'number' }] })).toThrow(
+      /a union is supported only of objects .* \(a branch is not an object with properties\)/,
+    );
+    const branch = (tag: unknown, key = 'b') => ({
+      type: 'object',
+      properties: { kind: { const: tag }, [key]: { type: 'string' } },
+    });
+    expect(() => compileConstraint({ oneOf: [branch('x'), branch('x')] })).toThrow(
+      /the branches are the same/,
+    );
+    expect(() => compileConstraint({ oneOf: [branch('x'), branch('y', 'c')] })).toThrow(/different keys/);
+    expect(() => compileConstraint({ oneOf: [branch(1), branch(2)] })).toThrow(
+      /"kind" is not a required string constant/,
+    );
+    expect(() => compileConstraint({ oneOf: [branch('x'), branch('y')] })).not.toThrow();
     expect(() => compileConstraint({ type: 'object', properties: { a: { type: 'date' } } })).toThrow(
       /properties\.a/,
     );
@@ -167,6 +235,54 @@ describe('ConstrainedDecoder', () => {
     );
   });
 
+  it('completes a decision whose args fit its function within the token budget (property test)', () => {
+    const compiled = compileConstraint(withArgs);
+    const shortest = initialState(compiled.root).rem;
+    // The shortest decision is the no-op one: {"thought":"","control_label":"","control_name":"",
+    // "function":"","args":{},"status":"FINISH","plan":[]} (the shortest status is FINISH).
+    expect(shortest).toBe(
+      '{"thought":"","control_label":"","control_name":"","function":"","args":{},"status":"FINISH","plan":[]}'
+        .length,
+    );
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 2 ** 31 }),
+        fc.integer({ min: shortest, max: shortest + 150 }),
+        (seed, budget) => {
+          let s = seed;
+          const random = () => {
+            s = (s * 1103515245 + 12345) % 2 ** 31;
+            return s / 2 ** 31;
+          };
+          const d = new ConstrainedDecoder(compiled, index, new Set([END]));
+          const out: string[] = [];
+          for (let left = budget; left > 0 && !d.complete; left--) {
+            const allowed = d.allowed(left);
+            const id = allowed[Math.floor(random() * allowed.length)]!;
+            if (id === END) break;
+            d.accept(id);
+            out.push(pieces[id]!);
+          }
+          const parsed = JSON.parse(out.join(''));
+          const keys = Object.keys(parsed.args);
+          const allowedKeys: Record<string, string[]> = {
+            click_input: ['button', 'double'],
+            set_edit_text: ['text'],
+            select_range: ['range', 'values', 'count'],
+            '': [],
+          };
+          expect(
+            keys.every((k) => allowedKeys[parsed.function]!.includes(k)),
+            JSON.stringify(parsed),
+          ).toBe(true);
+          if (parsed.function === 'set_edit_text') expect(typeof parsed.args.text).toBe('string');
+          if (parsed.function === 'click_input') expect(['left', 'right']).toContain(parsed.args.button);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
   it('counts the rest of an escape in what a string still needs', () => {
     // After `"\\uC0E` the string needs one more hex digit and the closing quote: two more tokens.
     const d = new ConstrainedDecoder(compileConstraint({ type: 'string' }), index, new Set([END]));
@@ -209,6 +325,42 @@ describe('decisionConstraint', () => {
     expect(props.control_label!.enum).toEqual(['5', '']);
     expect(props.function!.enum).toEqual(['click_input', '']);
     expect(props.status!.enum).toEqual(['CONTINUE', 'FINISH', 'FAIL']);
+  });
+
+  it('widens what a constraint cannot follow in an argument schema, keeping keys and types', () => {
+    expect(
+      constraintSchema({
+        type: 'object',
+        $schema: 'https://json-schema.org/draft/2020-12/schema',
+        properties: {
+          range: { type: 'string', pattern: '^A', format: 'x' },
+          n: { type: 'integer', minimum: 1, exclusiveMaximum: 9 },
+          v: { anyOf: [{ type: 'string' }, { type: 'null' }] },
+          t: { type: ['string', 'null'] },
+          list: { type: 'array', items: { type: 'number', maximum: 3 }, prefixItems: [] },
+        },
+        required: ['range'],
+        additionalProperties: false,
+      }),
+    ).toEqual({
+      type: 'object',
+      $schema: 'https://json-schema.org/draft/2020-12/schema',
+      properties: {
+        range: { type: 'string' },
+        n: { type: 'integer' },
+        v: {},
+        t: {},
+        list: { type: 'array', items: { type: 'number' } },
+      },
+      required: ['range'],
+      additionalProperties: false,
+    });
+    // Without "required" no property is required (JSON Schema), as zod writes arguments with defaults.
+    expect(constraintSchema({ type: 'object', properties: { a: { type: 'string' } } })).toEqual({
+      type: 'object',
+      properties: { a: { type: 'string' } },
+      required: [],
+    });
   });
 
   it('rejects bad options with the fix', () => {
@@ -260,6 +412,20 @@ describe('decisionConstraint', () => {
       }
     }
     expect(checked).toBeGreaterThan(100);
+    // Inside a union's discriminator and after it.
+    const union = compileConstraint(withArgs);
+    const text = JSON.stringify({ ...validDecision, function: 'set_edit_text', args: { text: 'x' } });
+    let state: State | null = initialState(union.root);
+    for (let at = 0; at < text.length; at++) {
+      const chars = nextChars(state);
+      if (chars !== null)
+        for (const ch of universe)
+          if (advance(state, ch, union.options) !== REJECT)
+            expect(chars, `after ${JSON.stringify(text.slice(0, at))}`).toContain(ch);
+      const next = advanceText(state, text[at]!, union.options);
+      if (next === REJECT) throw new Error(`rejected at ${at}`);
+      state = next;
+    }
   });
 
   it('allows exactly the tokens that a check of each token allows, over a real vocabulary', () => {
@@ -277,24 +443,37 @@ describe('decisionConstraint', () => {
       }),
     );
     const text = JSON.stringify({ ...validDecision, control_label: '31', args: {} }, null, 1);
-    let state: State | null = initialState(compiled.root);
     let checked = 0;
-    for (let at = 0; at < text.length && state !== null; at++) {
-      for (const room of [Number.POSITIVE_INFINITY, 40]) {
-        const expected: number[] = [];
-        for (let id = 0; id < textOf.length; id++) {
-          if (!textOf[id]) continue;
-          const end = advanceText(state, textOf[id]!, compiled.options);
-          if (end !== REJECT && (end === null ? 0 : end.rem) <= room) expected.push(id);
+    const check = (
+      compiled: ReturnType<typeof compileConstraint>,
+      text: string,
+      rooms: readonly number[],
+    ) => {
+      let state: State | null = initialState(compiled.root);
+      for (let at = 0; at < text.length && state !== null; at++) {
+        for (const room of rooms) {
+          const expected: number[] = [];
+          for (let id = 0; id < textOf.length; id++) {
+            if (!textOf[id]) continue;
+            const end = advanceText(state, textOf[id]!, compiled.options);
+            if (end !== REJECT && (end === null ? 0 : end.rem) <= room) expected.push(id);
+          }
+          const got = [...index.allowed(state, compiled.options, room)].sort((a, b) => a - b);
+          expect(got).toEqual(expected);
+          checked++;
         }
-        const got = [...index.allowed(state, compiled.options, room)].sort((a, b) => a - b);
-        expect(got).toEqual(expected);
-        checked++;
+        const next = advanceText(state, text[at]!, compiled.options);
+        if (next === REJECT) throw new Error(`the decision text is rejected at ${at}`);
+        state = next;
       }
-      const next = advanceText(state, text[at]!, compiled.options);
-      if (next === REJECT) throw new Error(`the decision text is rejected at ${at}`);
-      state = next;
-    }
-    expect(checked).toBeGreaterThan(200);
+    };
+    check(compiled, text, [Number.POSITIVE_INFINITY, 40]);
+    // A union: args after the function follow that function's schema.
+    check(
+      compileConstraint(withArgs),
+      JSON.stringify({ ...validDecision, function: 'click_input', args: { button: 'left', double: true } }),
+      [Number.POSITIVE_INFINITY],
+    );
+    expect(checked).toBeGreaterThan(400);
   }, 120_000);
 });

@@ -8,6 +8,7 @@ export {
   matchesConstraint,
 } from './constraint';
 export {
+  constraintSchema,
   type DecisionConstraintOptions,
   DecisionConstraintOptionsSchema,
   decisionConstraint,

@@ -131,6 +131,52 @@ describe('the onnx engine', () => {
     }
   });
 
+  it('generates decisions whose args fit the function they name, with functionArgs', async () => {
+    const functionArgs = {
+      click_input: {
+        type: 'object',
+        properties: { button: { enum: ['left', 'right'] }, double: { type: 'boolean' } },
+        additionalProperties: false,
+      },
+      set_edit_text: {
+        type: 'object',
+        properties: { text: { type: 'string' } },
+        required: ['text'],
+        additionalProperties: false,
+      },
+    };
+    const constraint = decisionConstraint({
+      controlLabels: ['3', '17'],
+      functionNames: ['click_input', 'set_edit_text'],
+      functionArgs,
+    });
+    const seen = new Set<string>();
+    for (const seed of [1, 2, 3, 4, 5, 6]) {
+      for (const model of [llama, bpe]) {
+        const result = await model.generate({
+          messages: conversation,
+          maxTokens: 200,
+          constraint,
+          temperature: 1,
+          seed,
+        });
+        const decision = JSON.parse(result.text);
+        seen.add(decision.function);
+        const keys = Object.keys(decision.args);
+        if (decision.function === 'click_input') {
+          expect(keys.every((k) => k === 'button' || k === 'double')).toBe(true);
+          if ('button' in decision.args) expect(['left', 'right']).toContain(decision.args.button);
+        } else if (decision.function === 'set_edit_text') {
+          expect(keys).toEqual(['text']);
+          expect(typeof decision.args.text).toBe('string');
+        } else expect(decision.args).toEqual({});
+        expect(result.constraintSatisfied).toBe(true);
+      }
+    }
+    // Sampling reaches more than one branch of the union.
+    expect(seen.size).toBeGreaterThan(1);
+  });
+
   it('samples repeatably with a seed, and differently with another', async () => {
     const options = { messages: conversation, maxTokens: 16, temperature: 1.2, topK: 50, topP: 0.95 };
     const a = await llama.generate({ ...options, seed: 11 });
