@@ -1,6 +1,6 @@
 // The README's main job: the reference agent (`lam run`, `lam eval`) in real LibreOffice Writer and Calc.
 // 1. `lam run` on one of the bundled suite's tasks with a small ONNX model the project generates (untrained:
-//    its decisions are well-formed thanks to constrained decoding, not sensible), for three steps.
+//    its decisions are well-formed thanks to constrained decoding, not sensible), for up to three steps.
 // 2. `lam eval office --model replay`: every task of the bundled office suite (Writer and Calc), each in a
 //    fresh copy of its template in its own LibreOffice, replaying the task's recorded reference decisions
 //    through the full loop (observe over AT-SPI, render the paper's decision prompt, parse, resolve the
