@@ -577,9 +577,19 @@ export class DesktopEnvironment implements Environment {
   private async focus(functionName: string, control: Control): Promise<void> {
     const { ref, data } = this.refOf(functionName, control);
     await this.focusWindow();
-    if (data.ifaces.includes('C')) {
-      await this.session.atspi.call(ref, 'org.a11y.atspi.Component', 'GrabFocus').catch(() => undefined);
+    if (!data.ifaces.includes('C')) return;
+    const grab = () =>
+      this.session.atspi.call(ref, 'org.a11y.atspi.Component', 'GrabFocus').catch(() => undefined);
+    if (control.type !== 'Document' || this.session.app !== 'writer') {
+      await grab();
+      return;
     }
+    // GrabFocus on Writer's document moves the caret to its start: the caret and the selection are
+    // kept through UNO and put back, so typing goes where the caret was (as UFO types).
+    const uno = this.session.uno;
+    const kept = await uno.request<boolean>('keep_selection', {}, 5_000).catch(() => false);
+    await grab();
+    if (kept) await uno.request('restore_selection', {}, 5_000).catch(() => undefined);
   }
 
   /**

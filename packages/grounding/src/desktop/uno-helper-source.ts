@@ -87,6 +87,17 @@ class Helper:
                 'truncated': rows < r.EndRow - r.StartRow + 1 or cols < r.EndColumn - r.StartColumn + 1,
                 'rows': [list(row) for row in block.DataArray], 'formulas': [list(row) for row in block.FormulaArray]}
 
+    def cmd_keep_selection(self, doc, a):
+        self.kept = doc.CurrentController.getSelection() if self.app(doc) == 'writer' else None
+        return self.kept is not None
+
+    def cmd_restore_selection(self, doc, a):
+        kept, self.kept = getattr(self, 'kept', None), None
+        if kept is None:
+            return False
+        doc.CurrentController.select(kept)
+        return True
+
     def cmd_select_text(self, doc, a):
         search = doc.createSearchDescriptor()
         search.SearchString = a['text']

@@ -154,7 +154,9 @@ describe('Writer through AT-SPI', () => {
     const obs = await env.observe({ canvas: false });
     const document = obs.controls.find((c) => c.type === 'Document')!;
     await act('keyboard_input', { keys: '^{END}', control_focus: true }, document);
+    // Typed where the caret is, at the end: focusing the document again does not move the caret.
     await act('set_edit_text', { text: '\nTyped by the agent.' }, document);
+    expect((await saved()).paragraphs.at(-1)!.text).toBe('Typed by the agent.');
     expect(await act('select_text', { text: 'Typed by the agent.' })).toBe(
       'Text Typed by the agent. is selected.',
     );
@@ -162,6 +164,10 @@ describe('Writer through AT-SPI', () => {
     const run = runOf(await saved(), 'Typed by the agent.');
     expect(run.font).toBe('Liberation Sans');
     expect(run.size).toBe(14);
+    // Typing replaces the selection, as in the paper's select-then-type plans.
+    await act('select_text', { text: 'Typed by the agent.' });
+    await act('set_edit_text', { text: 'Typed again.' }, document);
+    expect((await saved()).paragraphs.at(-1)!.text).toBe('Typed again.');
     expect(await act('select_text', { text: 'no such words' })).toBe('Text no such words is not found.');
   });
 
@@ -226,7 +232,7 @@ describe('Writer through AT-SPI', () => {
   test('save_as .docx: the state reader reads Word files too', async () => {
     const state = await saved('.docx');
     expect(runOf(state, 'quarterly report is ready').bold).toBe(true);
-    expect(runOf(state, 'Typed by the agent.').size).toBe(14);
+    expect(runOf(state, 'Typed again.').size).toBe(14);
     expect(state.tables[0]!.rows).toHaveLength(3);
     expect(await env.location()).toBe(join(dir, `step-${step}.docx`));
   });
