@@ -128,7 +128,7 @@ function compileUnion(branches: unknown, path: string): SchemaNode {
     props.map((p) => `${p.keyJson}${p.required ? '' : '?'}`).join(',');
   if (objects.some((o) => keys(o!.props) !== keys(first)))
     throw unsupported('the branches have different keys');
-  const sources = branches.map((b) => (b as JsonSchema).properties as Record<string, unknown>);
+  const sources = branches.map((b) => ((b as JsonSchema).properties ?? {}) as Record<string, unknown>);
   const names = Object.keys(sources[0]!);
   // The discriminator: the first property whose schemas differ between the branches.
   const at = names.findIndex((name) => new Set(sources.map((s) => JSON.stringify(s[name]))).size > 1);

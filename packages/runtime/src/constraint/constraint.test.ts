@@ -182,6 +182,8 @@ describe('matchesConstraint', () => {
     expect(() => compileConstraint({ oneOf: [branch('x'), branch('x')] })).toThrow(
       /the branches are the same/,
     );
+    const empty = { type: 'object', additionalProperties: false };
+    expect(() => compileConstraint({ anyOf: [empty, empty] })).toThrow(/the branches are the same/);
     expect(() => compileConstraint({ oneOf: [branch('x'), branch('y', 'c')] })).toThrow(/different keys/);
     expect(() => compileConstraint({ oneOf: [branch(1), branch(2)] })).toThrow(
       /"kind" is not a required string constant/,
