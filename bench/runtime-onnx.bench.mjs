@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { decisionConstraint } from '@lam/runtime';
 import { loadOnnxModel } from '@lam/runtime/onnx';
 import { createTestModel } from '@lam/runtime/testing';
-import { defaultActionRegistry, toJsonSchema } from '@lam/schema';
+import { argumentsJsonSchema, defaultActionRegistry } from '@lam/schema';
 import { peakRssMiB, report } from './report.mjs';
 
 // The tokenizer and the peer come from @lam/runtime's development dependencies.
@@ -54,10 +54,7 @@ const constraintWithArgs = decisionConstraint({
   controlLabels: controls.map((_, i) => String(i + 1)),
   functionNames,
   functionArgs: Object.fromEntries(
-    [...functionNames, ''].map((name) => [
-      name,
-      toJsonSchema(defaultActionRegistry.require(name).args, { io: 'input' }),
-    ]),
+    [...functionNames, ''].map((name) => [name, argumentsJsonSchema(defaultActionRegistry.require(name))]),
   ),
 });
 

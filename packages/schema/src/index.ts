@@ -104,7 +104,14 @@ export {
   toVerdict,
   Verdict,
 } from './evaluation';
-export { type JsonSchemaOptions, jsonSchemas, SCHEMAS, type SchemaName, toJsonSchema } from './json-schema';
+export {
+  argumentsJsonSchema,
+  type JsonSchemaOptions,
+  jsonSchemas,
+  SCHEMAS,
+  type SchemaName,
+  toJsonSchema,
+} from './json-schema';
 export {
   appendJsonl,
   type JsonlEntry,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ActionCall, BuiltinAction } from './action';
+import { ActionCall, type ActionDefinition, BuiltinAction } from './action';
 import { Control, ControlSummary, CoordinateSpace, Rect, ResolvedControl } from './control';
 import { DataflowRecord, DataflowTask, InstantiatedStep, InstantiatedTask, TaskPlanPair } from './dataset';
 import { Decision, LamOutput, UfoAppAgentOutput } from './decision';
@@ -116,6 +116,14 @@ export function toJsonSchema(schema: z.ZodType, options: JsonSchemaOptions = {})
     };
   }
   return out;
+}
+
+/**
+ * A function's keyword arguments as JSON Schema, as the model writes them (input side: an argument
+ * with a default may be left out). For prompts and for constraining `args` to the function.
+ */
+export function argumentsJsonSchema(definition: Pick<ActionDefinition, 'args'>): Record<string, unknown> {
+  return toJsonSchema(definition.args, { io: 'input' });
 }
 
 /** Exports every schema of {@link SCHEMAS} as JSON Schema, by name, each with a `title`. */

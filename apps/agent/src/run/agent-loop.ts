@@ -8,6 +8,7 @@ import {
 import { type ChatMessage, decisionConstraint, type GenerateResult, type LanguageModel } from '@lam/runtime';
 import {
   type ActionRegistry,
+  argumentsJsonSchema,
   type Decision,
   type DecisionStatus,
   defaultActionRegistry,
@@ -18,7 +19,6 @@ import {
   summarizeObservation,
   TrajectoryLogRecord,
   type TrajectoryStatus,
-  toJsonSchema,
 } from '@lam/schema';
 
 /** Options of {@link runAgent}. */
@@ -334,7 +334,7 @@ function argumentSchemas(
     const definition = registry.get(name);
     if (definition === undefined) continue;
     try {
-      out[name] = toJsonSchema(definition.args, { io: 'input' });
+      out[name] = argumentsJsonSchema(definition);
     } catch {
       // Not expressible as JSON Schema: the function takes any object under the constraint.
     }

@@ -59,30 +59,34 @@ const A1 = z.string().regex(/^[A-Za-z]+[1-9][0-9]*$/, 'an A1 reference such as B
 /** A table of a text document: its index (0-based) or its name. */
 const TableRef = z.union([z.int().nonnegative(), z.string().min(1)]);
 
+/** Character formatting a document checker asks of the runs it looks at. */
+export interface FormatChecks {
+  bold?: boolean | undefined;
+  italic?: boolean | undefined;
+  underline?: boolean | undefined;
+  strikethrough?: boolean | undefined;
+  font?: string | undefined;
+  size?: number | undefined;
+  color?: string | undefined;
+  highlight?: string | undefined;
+}
+
 /**
  * A checker described as data, for task suite files. Combine with `all`, `any` and `not`;
  * checkers that need code are made with {@link defineChecker}.
  */
 export type CheckerSpec =
   | { kind: 'document-text'; text: TextMatch; present?: boolean | undefined }
-  | {
+  | (FormatChecks & {
       kind: 'document-format';
       /** The text whose formatting is checked (every run that covers it must match). */
       text: string;
-      bold?: boolean | undefined;
-      italic?: boolean | undefined;
-      underline?: boolean | undefined;
-      strikethrough?: boolean | undefined;
-      font?: string | undefined;
-      size?: number | undefined;
-      color?: string | undefined;
-      highlight?: string | undefined;
       /** Paragraph properties of the paragraph holding the text. */
       style?: string | undefined;
       alignment?: string | undefined;
       lineSpacing?: string | undefined;
       bullet?: boolean | undefined;
-    }
+    })
   | { kind: 'document-page'; orientation: 'portrait' | 'landscape' }
   | {
       kind: 'document-table';
@@ -92,23 +96,17 @@ export type CheckerSpec =
       rows?: number | undefined;
       columns?: number | undefined;
     }
-  | {
+  | (FormatChecks & {
       kind: 'document-table-cell';
       /** Which table: its index in the document (0-based) or its name. Default: the first. */
       table?: number | string | undefined;
-      /** The cell as LibreOffice names it: column letter and row number, e.g. `B2`. */
+      /**
+       * The cell as LibreOffice names it: column letter and row number, e.g. `B2`. Every run of text in
+       * it must have the formatting asked for.
+       */
       cell: string;
       text?: TextMatch | undefined;
-      /** Formatting every run of text in the cell must have. */
-      bold?: boolean | undefined;
-      italic?: boolean | undefined;
-      underline?: boolean | undefined;
-      strikethrough?: boolean | undefined;
-      font?: string | undefined;
-      size?: number | undefined;
-      color?: string | undefined;
-      highlight?: string | undefined;
-    }
+    })
   | {
       kind: 'cell';
       /** Sheet name (default the first sheet). */

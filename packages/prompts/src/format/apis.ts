@@ -1,5 +1,9 @@
-import { type ActionDefinition, type ActionRegistry, defaultActionRegistry } from '@lam/schema';
-import { z } from 'zod';
+import {
+  type ActionDefinition,
+  type ActionRegistry,
+  argumentsJsonSchema,
+  defaultActionRegistry,
+} from '@lam/schema';
 import { callKeys, type KeyConvention } from '../conventions';
 import { formatJson } from './json';
 
@@ -62,7 +66,7 @@ function typeText(schema: JsonSchema): string {
 export function formatArgumentSignature(definition: ActionDefinition): string {
   let schema: JsonSchema;
   try {
-    schema = z.toJSONSchema(definition.args, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
+    schema = argumentsJsonSchema(definition) as JsonSchema;
   } catch {
     return '...';
   }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { functionArgs } from './__fixtures__/function-args';
 import { advance, advanceText, initialState, nextChars, REJECT, type State } from './automaton';
 import { ConstrainedDecoder, compileConstraint, matchesConstraint } from './constraint';
 import { constraintSchema, decisionConstraint } from './decision';
@@ -12,34 +13,6 @@ const decision = decisionConstraint({
   functionNames: ['click_input', 'set_edit_text'],
 });
 
-/** Argument schemas as a registry gives them (zod's JSON Schema), with parts a constraint widens. */
-const functionArgs = {
-  click_input: {
-    type: 'object',
-    properties: {
-      button: { type: 'string', enum: ['left', 'right'] },
-      double: { type: 'boolean' },
-    },
-    required: ['button'],
-    additionalProperties: false,
-  },
-  set_edit_text: {
-    type: 'object',
-    properties: { text: { type: 'string' } },
-    required: ['text'],
-    additionalProperties: false,
-  },
-  select_range: {
-    type: 'object',
-    properties: {
-      range: { type: 'string', pattern: '^[A-Z]+[0-9]+$' },
-      values: { type: 'array', items: { anyOf: [{ type: 'string' }, { type: 'number' }] } },
-      count: { type: 'integer', minimum: 1 },
-    },
-    required: ['range'],
-    additionalProperties: false,
-  },
-};
 const withArgs = decisionConstraint({
   controlLabels: ['1', '12', '3'],
   functionNames: ['click_input', 'set_edit_text', 'select_range'],
@@ -204,6 +177,26 @@ describe('ConstrainedDecoder', () => {
   const END = pieces.length;
   const index = new TokenIndex([...pieces, '']);
 
+  /** Picks tokens at random among the allowed ones (seeded) until the value is done or the budget spent. */
+  const randomDecode = (compiled: ReturnType<typeof compileConstraint>, seed: number, budget: number) => {
+    let s = seed;
+    const random = () => {
+      s = (s * 1103515245 + 12345) % 2 ** 31;
+      return s / 2 ** 31;
+    };
+    const d = new ConstrainedDecoder(compiled, index, new Set([END]));
+    const out: string[] = [];
+    for (let left = budget; left > 0 && !d.complete; left--) {
+      const allowed = d.allowed(left);
+      const id = allowed[Math.floor(random() * allowed.length)]!;
+      expect(d.allows(id, left)).toBe(true);
+      if (id === END) break;
+      d.accept(id);
+      out.push(pieces[id]!);
+    }
+    return out.join('');
+  };
+
   it('always completes a parsable decision within the token budget (property test)', () => {
     const compiled = compileConstraint(decision);
     fc.assert(
@@ -211,22 +204,7 @@ describe('ConstrainedDecoder', () => {
         fc.integer({ min: 0, max: 2 ** 31 }),
         fc.integer({ min: 105, max: 220 }),
         (seed, budget) => {
-          let s = seed;
-          const random = () => {
-            s = (s * 1103515245 + 12345) % 2 ** 31;
-            return s / 2 ** 31;
-          };
-          const d = new ConstrainedDecoder(compiled, index, new Set([END]));
-          const out: string[] = [];
-          for (let left = budget; left > 0 && !d.complete; left--) {
-            const allowed = d.allowed(left);
-            const id = allowed[Math.floor(random() * allowed.length)]!;
-            expect(d.allows(id, left)).toBe(true);
-            if (id === END) break;
-            d.accept(id);
-            out.push(pieces[id]!);
-          }
-          const text = out.join('');
+          const text = randomDecode(compiled, seed, budget);
           expect(matchesConstraint(compiled, text)).toBe(true);
           const parsed = JSON.parse(text);
           expect(['1', '12', '3', '']).toContain(parsed.control_label);
@@ -251,21 +229,7 @@ describe('ConstrainedDecoder', () => {
         fc.integer({ min: 0, max: 2 ** 31 }),
         fc.integer({ min: shortest, max: shortest + 150 }),
         (seed, budget) => {
-          let s = seed;
-          const random = () => {
-            s = (s * 1103515245 + 12345) % 2 ** 31;
-            return s / 2 ** 31;
-          };
-          const d = new ConstrainedDecoder(compiled, index, new Set([END]));
-          const out: string[] = [];
-          for (let left = budget; left > 0 && !d.complete; left--) {
-            const allowed = d.allowed(left);
-            const id = allowed[Math.floor(random() * allowed.length)]!;
-            if (id === END) break;
-            d.accept(id);
-            out.push(pieces[id]!);
-          }
-          const parsed = JSON.parse(out.join(''));
+          const parsed = JSON.parse(randomDecode(compiled, seed, budget));
           const keys = Object.keys(parsed.args);
           const allowedKeys: Record<string, string[]> = {
             click_input: ['button', 'double'],

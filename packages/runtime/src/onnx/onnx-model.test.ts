@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { functionArgs } from '../constraint/__fixtures__/function-args';
 import { decisionConstraint } from '../constraint/decision';
 import { createModel } from '../create-model';
 import {
@@ -132,49 +133,37 @@ describe('the onnx engine', () => {
   });
 
   it('generates decisions whose args fit the function they name, with functionArgs', async () => {
-    const functionArgs = {
-      click_input: {
-        type: 'object',
-        properties: { button: { enum: ['left', 'right'] }, double: { type: 'boolean' } },
-        additionalProperties: false,
-      },
-      set_edit_text: {
-        type: 'object',
-        properties: { text: { type: 'string' } },
-        required: ['text'],
-        additionalProperties: false,
-      },
-    };
     const constraint = decisionConstraint({
       controlLabels: ['3', '17'],
       functionNames: ['click_input', 'set_edit_text'],
       functionArgs,
+      // Every decision names a function with arguments (no empty one).
+      allowEmpty: false,
     });
     const seen = new Set<string>();
-    for (const seed of [1, 2, 3, 4, 5, 6]) {
-      for (const model of [llama, bpe]) {
-        const result = await model.generate({
-          messages: conversation,
-          maxTokens: 200,
-          constraint,
-          temperature: 1,
-          seed,
-        });
-        const decision = JSON.parse(result.text);
-        seen.add(decision.function);
-        const keys = Object.keys(decision.args);
-        if (decision.function === 'click_input') {
-          expect(keys.every((k) => k === 'button' || k === 'double')).toBe(true);
-          if ('button' in decision.args) expect(['left', 'right']).toContain(decision.args.button);
-        } else if (decision.function === 'set_edit_text') {
-          expect(keys).toEqual(['text']);
-          expect(typeof decision.args.text).toBe('string');
-        } else expect(decision.args).toEqual({});
-        expect(result.constraintSatisfied).toBe(true);
+    // On the llama test model: the other one's context is too short for a decision after this prompt.
+    for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
+      const result = await llama.generate({
+        messages: conversation,
+        maxTokens: 200,
+        constraint,
+        temperature: 1,
+        seed,
+      });
+      const decision = JSON.parse(result.text);
+      seen.add(decision.function);
+      if (decision.function === 'click_input') {
+        expect(Object.keys(decision.args).every((k) => k === 'button' || k === 'double')).toBe(true);
+        expect(['left', 'right']).toContain(decision.args.button);
+      } else {
+        expect(decision.function).toBe('set_edit_text');
+        expect(Object.keys(decision.args)).toEqual(['text']);
+        expect(typeof decision.args.text).toBe('string');
       }
+      expect(result.constraintSatisfied).toBe(true);
     }
-    // Sampling reaches more than one branch of the union.
-    expect(seen.size).toBeGreaterThan(1);
+    // Sampling reaches both branches of the union.
+    expect(seen.size).toBe(2);
   });
 
   it('samples repeatably with a seed, and differently with another', async () => {
