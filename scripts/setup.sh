@@ -50,7 +50,26 @@ if [ "$(pnpm --version 2>/dev/null || true)" != "$PNPM_VERSION" ]; then
   fi
 fi
 
-# 3. npm dependencies and the build
+# 3. The training stack (Python): a virtual environment inside the repository, pinned and hashed
+# (training/requirements.txt; PyPI's torch brings its CUDA libraries: about 6 GB, 2 minutes the first time).
+# Reinstalled only when requirements.txt changes. LAM_SKIP_TRAINING=1 skips it (lam train and pytest need it).
+if [ "${LAM_SKIP_TRAINING:-0}" != "1" ]; then
+  venv=training/.venv
+  python=${LAM_PYTHON:-python3}
+  stamp=$(sha256sum training/requirements.txt training/pyproject.toml | sha256sum | cut -c1-16)
+  if [ "$(cat "$venv/.installed" 2>/dev/null || true)" != "$stamp" ]; then
+    if ! "$python" -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else 1)' 2>/dev/null; then
+      say "Python 3.11 is required for training/ (found: $("$python" --version 2>&1 || echo none)); set LAM_PYTHON to a python3.11, or LAM_SKIP_TRAINING=1 to go on without it."
+      exit 1
+    fi
+    say "installing the training stack into $venv (torch, transformers, trl, optimum, onnxruntime; pinned and hashed)"
+    [ -x "$venv/bin/python" ] || "$python" -m venv "$venv"
+    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --require-hashes -r training/requirements.txt
+    echo "$stamp" > "$venv/.installed"
+  fi
+fi
+
+# 4. npm dependencies and the build
 say "installing npm dependencies (pnpm $(pnpm --version))"
 pnpm install --frozen-lockfile --reporter=silent
 say "building every package"

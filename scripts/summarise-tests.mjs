@@ -33,6 +33,21 @@ for (const root of roots) {
     }
   }
 }
+// pytest's JUnit report of the training project (training/.reports/pytest.xml).
+const pytestReport = join('training', '.reports', 'pytest.xml');
+if (existsSync(join('training', 'pyproject.toml'))) {
+  if (!existsSync(pytestReport)) missing.push('training');
+  else {
+    const xml = readFileSync(pytestReport, 'utf8');
+    const suite = /<testsuite\b([^>]*)>/.exec(xml)?.[1] ?? '';
+    const attr = (name) => Number(new RegExp(`\\b${name}="(\\d+)"`).exec(suite)?.[1] ?? 0);
+    const bad = attr('failures') + attr('errors');
+    passed += attr('tests') - bad - attr('skipped');
+    failed += bad;
+    for (const m of xml.matchAll(/<testcase[^>]*classname="([^"]*)"[^>]*name="([^"]*)"[^>]*>\s*<(failure|error)[^>]*message="([^"]*)"/g))
+      failures.push({ where: m[1], title: m[2], message: m[4] });
+  }
+}
 for (const f of failures) {
   console.log(`FAILED ${f.where} > ${f.title}`);
   const lines = String(f.message ?? '')

@@ -13,4 +13,12 @@ echo "[test] types" >&2
 pnpm turbo run typecheck --output-logs=errors-only || status=1
 echo "[test] tests" >&2
 pnpm turbo run test --continue --concurrency=1 || status=1
+echo "[test] training (pytest)" >&2
+if [ -x training/.venv/bin/python ]; then
+  mkdir -p training/.reports
+  (cd training && .venv/bin/python -m pytest -p no:cacheprovider --junitxml=.reports/pytest.xml) || status=1
+else
+  echo "[test] training/.venv is missing (LAM_SKIP_TRAINING=1?): the training tests did not run" >&2
+  status=1
+fi
 exit $status
