@@ -68,6 +68,7 @@ export {
   taskIdFor,
   toCandidate,
 } from './extract/task-plan';
+export * from './generate/index';
 export {
   type ClickRole,
   clauseIntent,

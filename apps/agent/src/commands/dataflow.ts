@@ -14,6 +14,7 @@ import { LamError } from '@lam/schema';
 import { type Command, Option } from 'commander';
 import { z } from 'zod';
 import { resolveConfig, type Settings } from '../config';
+import { registerDataflowGenerateCommand, registerDataflowMergeCommand } from './dataflow-generate';
 
 /** The error of a bad `lam dataflow` option: the command line prints it and exits 1, like the other commands. */
 export const DATAFLOW_USAGE_ERROR = 'LAM_UsageError';
@@ -255,8 +256,10 @@ export function registerDataflowCommand(
   settings: SettingsOf = (f) => resolveConfig({ flags: { out: f.out } }).values,
 ): void {
   const number = (flag: string, what: string) => new Option(`${flag} <n>`, what);
-  program
-    .command('dataflow')
+  const dataflow = program.command('dataflow');
+  registerDataflowGenerateCommand(dataflow);
+  registerDataflowMergeCommand(dataflow);
+  dataflow
     .description(
       "Collect training data from LibreOffice's help: task-plan extraction, evolution, the phase-1 set, instantiation and execution in Writer, evaluation, the phase 2-4 sets, UFO import/export; resumable, with a summary report.",
     )
