@@ -44,7 +44,9 @@ if (existsSync(join('training', 'pyproject.toml'))) {
     const bad = attr('failures') + attr('errors');
     passed += attr('tests') - bad - attr('skipped');
     failed += bad;
-    for (const m of xml.matchAll(/<testcase[^>]*classname="([^"]*)"[^>]*name="([^"]*)"[^>]*>\s*<(failure|error)[^>]*message="([^"]*)"/g))
+    for (const m of xml.matchAll(
+      /<testcase[^>]*classname="([^"]*)"[^>]*name="([^"]*)"[^>]*>\s*<(failure|error)[^>]*message="([^"]*)"/g,
+    ))
       failures.push({ where: m[1], title: m[2], message: m[4] });
   }
 }

@@ -4,8 +4,10 @@ import { registerDataflowCommand } from './commands/dataflow';
 import { registerEvalCommand } from './commands/eval';
 import { reportCommand } from './commands/report';
 import { askOnTerminal, runCommand } from './commands/run';
+import { trainCommand } from './commands/train';
 import { validateTrajectoryFile } from './commands/validate';
 import { describeConfig, resolveConfig } from './config';
+import { defaultModelSpec } from './run/default-model';
 import { VERSION } from './version';
 
 const program = new Command()
@@ -57,7 +59,7 @@ program
   .option('--doc <file>', 'the document to open (writer, calc)')
   .option(
     '--model <spec>',
-    'onnx:<dir>, hf:<model id>, openai:<base url>#<model> or scripted:<file> (or LAM_MODEL)',
+    "onnx:<dir>, hf:<model id>, openai:<base url>#<model> or scripted:<file> (or LAM_MODEL; default: the project's own model, models/lam-small)",
   )
   .option('--max-steps <n>', 'stop after this many steps (default 20, or LAM_MAX_STEPS)')
   .option('--out <dir>', 'where trajectories are written (default runs, or LAM_OUT)')
@@ -67,18 +69,13 @@ program
   .option('--replay', 'label the run as a replay of recorded decisions')
   .action(async (request: string, flags: Record<string, string | boolean | undefined>) => {
     const config = settings(flags);
-    if (config.model === undefined) {
-      throw new Error(
-        'lam run: no model: give --model <spec>, set LAM_MODEL, or put "model" in lam.config.json (specs: onnx:<dir>, hf:<model id>, openai:<base url>#<model>, scripted:<file>).',
-      );
-    }
     const result = await runCommand(
       {
         request,
         app: flags.app as 'web',
         url: flags.url as string | undefined,
         doc: flags.doc as string | undefined,
-        model: config.model,
+        model: config.model ?? defaultModelSpec(),
         maxSteps: config.maxSteps,
         out: config.out,
         confirm: config.confirm,
@@ -92,6 +89,25 @@ program
 
 registerEvalCommand(program, settings);
 registerDataflowCommand(program, settings);
+
+program
+  .command('train')
+  .description(
+    'Train a LAM from a config: render the samples with the agent prompt renderer, run the phases (Python, resumable), export each LAM to ONNX, score Table 3, write report.html.',
+  )
+  .argument('<config>', 'a lam train config (JSON), e.g. training/configs/lam-small.json')
+  .requiredOption('--out <dir>', 'the run folder (a rerun with the same folder resumes)')
+  .option(
+    '--python <file>',
+    'the Python of the training environment (default training/.venv, or LAM_TRAINING_PYTHON)',
+  )
+  .action(async (config: string, flags: { out: string; python?: string }) => {
+    const result = await trainCommand(
+      { config, out: flags.out, ...(flags.python ? { python: flags.python } : {}) },
+      { log: (line) => console.error(`[train] ${line}`) },
+    );
+    console.log(result.report);
+  });
 
 program
   .command('config')

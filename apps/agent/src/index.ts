@@ -17,6 +17,16 @@ export {
 } from './commands/eval';
 export { type ReportResult, reportCommand } from './commands/report';
 export { askOnTerminal, type RunCommandIo, RunCommandOptions, runCommand } from './commands/run';
+export {
+  evaluateOffline,
+  type OfflineResult,
+  renderTrainingData,
+  type TrainCommandOptions,
+  type TrainCommandResult,
+  TrainConfig,
+  trainCommand,
+  trainingProjectDir,
+} from './commands/train';
 export { type ValidateResult, validateTrajectoryFile } from './commands/validate';
 export {
   CONFIG_DEFAULTS,
@@ -32,4 +42,12 @@ export {
   type Settings,
 } from './config';
 export { type RunAgentOptions, type RunAgentResult, runAgent } from './run/agent-loop';
+export {
+  PromptSettings,
+  promptSettingsOf,
+  renderStepPrompt,
+  type StepPrompt,
+  type StepPromptInput,
+  stepConstraint,
+} from './run/step-prompt';
 export { VERSION } from './version';

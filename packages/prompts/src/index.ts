@@ -14,6 +14,8 @@ export {
   DEFAULT_GLOSSARY_TYPES,
   formatApiList,
   formatArgumentSignature,
+  formatCompactControls,
+  formatCompactHistory,
   formatControlList,
   formatControlTypeGlossary,
   formatJson,

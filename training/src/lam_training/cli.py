@@ -59,13 +59,23 @@ def run(cfg: TrainConfig, data: Path, out: Path, only: list[str] | None = None) 
     summary = json.loads(summary_file.read_text()) if summary_file.exists() else {"name": cfg.name, "phases": {}}
 
     tokenizer_dir = out / "tokenizer"
-    if not (tokenizer_dir / "tokenizer.json").exists():
+    if cfg.model.base:
+        # A pretrained base brings its own tokenizer (and chat template): the paper-size recipe.
+        tokenizer_dir = Path(cfg.model.base)
+    elif not (tokenizer_dir / "tokenizer.json").exists():
         sources = [p for p in (data / "corpus.jsonl", data / "phase1" / "train.jsonl", data / "phase2" / "train.jsonl") if p.exists()]
         if not sources:
             raise ConfigError(f"{data}: no training data (corpus.jsonl, phase1/train.jsonl, phase2/train.jsonl); run `lam train` to render it")
         say(f"training a byte-level BPE tokenizer of {cfg.vocab_size} tokens on {', '.join(str(s) for s in sources)}")
         train_tokenizer(corpus_texts(sources), cfg.vocab_size, tokenizer_dir)
     tokenizer = AutoTokenizer.from_pretrained(str(tokenizer_dir))
+    if "generation" not in (tokenizer.chat_template or ""):
+        # TRL's loss on the answer only needs the {% generation %} markers of the project's template.
+        from .tokenizer import CHAT_TEMPLATE, END
+
+        tokenizer.chat_template = CHAT_TEMPLATE
+        tokenizer.eos_token = tokenizer.eos_token or END
+        tokenizer.pad_token = tokenizer.pad_token or tokenizer.eos_token
 
     parity_prompts = _read_messages(data / "parity-prompts.jsonl", 20)
     for name, file, start, lam in PHASES:
@@ -84,7 +94,9 @@ def run(cfg: TrainConfig, data: Path, out: Path, only: list[str] | None = None) 
                 model = build_model(cfg.model, tokenizer, cfg.seed)
             say(f"phase {name}: {count_parameters(model):,} parameters, data {train_file}")
             test_file = train_file.with_name("test.jsonl")
-            _, result = train_phase(name, model, tokenizer, train_file, test_file, out / "phases" / name, cfg.phases[name], cfg.seed)
+            _, result = train_phase(
+                name, model, tokenizer, train_file, test_file, out / "phases" / name, cfg.phases[name], cfg.seed, lora=cfg.model.lora
+            )
             entry = {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(result).items()}
             entry["params"] = count_parameters(model)
             summary["phases"][name] = entry

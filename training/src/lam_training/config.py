@@ -26,6 +26,8 @@ class PhaseConfig:
     logging_steps: int = 10
     max_steps: int = -1
     bf16: bool = False
+    # Batch samples of similar length together (less padding; chat phases).
+    group_by_length: bool = False
 
 
 @dataclass

@@ -70,9 +70,12 @@ def train_phase(
     cfg: PhaseConfig,
     seed: int = 0,
     use_cpu: bool | None = None,
+    lora: dict | None = None,
 ) -> tuple[object, PhaseResult]:
     """Trains `model` on the JSONL `train_file` (rows of `messages`, or of `text`), resuming from the last
-    checkpoint in `out_dir`, and saves the final model and tokenizer in `out_dir/final`."""
+    checkpoint in `out_dir`, and saves the final model and tokenizer in `out_dir/final`. With `lora`
+    (PEFT's LoraConfig keys: r, lora_alpha, lora_dropout, target_modules) only adapters are trained, and
+    they are merged into the saved model."""
     import torch
 
     started = time.monotonic()
@@ -112,11 +115,18 @@ def train_phase(
         seed=seed,
         use_cpu=cpu,
         bf16=cfg.bf16,
+        group_by_length=cfg.group_by_length and chat,
         dataloader_num_workers=0,
         disable_tqdm=True,
     )
+    peft_config = None
+    if lora is not None:
+        from peft import LoraConfig
+
+        peft_config = LoraConfig(task_type="CAUSAL_LM", **{"target_modules": "all-linear", **lora})
     trainer = SFTTrainer(
         model=model,
+        peft_config=peft_config,
         args=args,
         train_dataset=train,
         eval_dataset=evaluation,
@@ -127,7 +137,8 @@ def train_phase(
     output = trainer.train(resume_from_checkpoint=last)
     eval_loss = trainer.evaluate()["eval_loss"] if evaluation is not None and len(evaluation) > 0 else None
     final = out_dir / "final"
-    trainer.save_model(str(final))
+    trained = trainer.model.merge_and_unload() if peft_config is not None else trainer.model
+    trained.save_pretrained(str(final))
     tokenizer.save_pretrained(str(final))
     losses = [entry["loss"] for entry in trainer.state.log_history if "loss" in entry]
     seconds = time.monotonic() - started
@@ -144,4 +155,4 @@ def train_phase(
         seconds=seconds,
         tokens_per_second=tokens,
     )
-    return trainer.model, result
+    return trained, result

@@ -92,7 +92,7 @@ describe('the bundled office suite', () => {
     const lines: string[] = [];
     const started = performance.now();
     const result = await evalCommand(
-      { suite: 'office', out: dir, concurrency: 2 },
+      { suite: 'office', model: 'replay', out: dir, concurrency: 2 },
       { log: (l) => lines.push(l) },
     );
     const seconds = (performance.now() - started) / 1000;
@@ -190,7 +190,7 @@ describe('lam eval killed with SIGKILL, then --resume', () => {
   it('finishes the suite without repeating the tasks that had finished, and writes the report', async () => {
     const tasks = ['writer-bold-title', 'writer-heading2-shortcut', 'calc-sum-q1', 'calc-bold-header'];
     const dir = join(out, 'killed');
-    const args = ['eval', 'office', '--tasks', tasks.join(','), '--out', dir];
+    const args = ['eval', 'office', '--model', 'replay', '--tasks', tasks.join(','), '--out', dir];
     const first = runCli(args);
     await new Promise<void>((done, fail) => {
       const timer = setInterval(() => {
@@ -321,10 +321,10 @@ describe('lam eval options', () => {
       steps: 2,
     };
     writeFileSync(join(dir, 'results.jsonl'), `${JSON.stringify(record)}\n`);
-    expect(await invalid({ suite: 'office', out: dir, resume: false })).toMatch(
+    expect(await invalid({ suite: 'office', model: 'replay', out: dir, resume: false })).toMatch(
       /already holds results of a run\. Add --resume to finish that run, or give another --out/,
     );
-    expect(await invalid({ suite: 'office', out: dir, resume: true })).toMatch(
+    expect(await invalid({ suite: 'office', model: 'replay', out: dir, resume: true })).toMatch(
       /holds a run of onnx:tiny, not replay:reference trajectories\. Resume it with the same --model/,
     );
   });

@@ -24,6 +24,8 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { CONFIG_DEFAULTS, resolveConfig, type Settings } from '../config';
 import { runAgent } from '../run/agent-loop';
+import { DEFAULT_MODEL_NAME, defaultModelSpec, modelsDir, promptSettingsForSpec } from '../run/default-model';
+import type { PromptSettings } from '../run/step-prompt';
 
 /** The model spec that replays each task's own reference trajectory (recorded decisions, not a model). */
 export const REPLAY = 'replay';
@@ -42,9 +44,9 @@ export const EvalCommandOptions = z
         'give the suite: a bundled one by name (office), or the path of a suite .json file or its folder',
       ),
     /**
-     * `replay` (the default: each task's reference trajectory, recorded decisions), `scripted:<folder>`
-     * (recorded decisions from `<folder>/<task id>.jsonl`), or a model: `onnx:<dir>`, `hf:<model id>`,
-     * `openai:<base url>#<model>`.
+     * A model: `onnx:<dir>`, `hf:<model id>`, `openai:<base url>#<model>` (default: the project's own
+     * model, `models/lam-small`); or `replay` (each task's reference trajectory, recorded decisions) or
+     * `scripted:<folder>` (recorded decisions from `<folder>/<task id>.jsonl`).
      */
     model: z
       .string()
@@ -53,7 +55,7 @@ export const EvalCommandOptions = z
         MODEL_SPEC,
         "give replay (the tasks' reference trajectories), scripted:<folder of <task id>.jsonl files>, onnx:<dir>, hf:<model id> or openai:<base url>#<model>",
       )
-      .default(REPLAY),
+      .optional(),
     /** The run folder (default `<runsDir>/eval-<suite>-<model>-<time>`). */
     out: z.string().trim().min(1, 'give --out a folder name').optional(),
     /** Where a run folder is made when `out` is not given (default `runs`; the `out` setting of lam's config). */
@@ -345,7 +347,13 @@ function checkResumable(out: string, resume: boolean | undefined): void {
  * finished by running again on the same folder (`resume`), without repeating finished tasks.
  */
 export async function evalCommand(input: EvalCommandOptions, io: EvalCommandIo): Promise<EvalCommandResult> {
-  const options = parseOptions(input);
+  const parsedOptions = parseOptions(input);
+  // The default model's folder is unpacked only when a model is loaded, after the options are checked.
+  const defaultModel = parsedOptions.model === undefined;
+  const options = {
+    ...parsedOptions,
+    model: parsedOptions.model ?? `onnx:${join(modelsDir(), DEFAULT_MODEL_NAME)}`,
+  };
   const suiteFile = resolveSuiteFile(options.suite);
   const loaded = loadTaskSuite(suiteFile);
   const suiteDir = dirname(suiteFile);
@@ -365,13 +373,14 @@ export async function evalCommand(input: EvalCommandOptions, io: EvalCommandIo):
     options.out ??
       join(
         options.runsDir,
-        `eval-${slug(loaded.name)}-${slug(options.model)}-${new Date().toISOString().replace(/[:.]/g, '-')}`,
+        `eval-${slug(loaded.name)}-${defaultModel ? DEFAULT_MODEL_NAME : slug(options.model)}-${new Date().toISOString().replace(/[:.]/g, '-')}`,
       ),
   );
   checkResumable(out, options.resume);
   const desktop = await import('@lam/grounding/desktop');
 
   let shared: LanguageModel | undefined;
+  let prompt: Partial<PromptSettings> = {};
   let modelInfo: ModelInfo;
   let system: string;
   if (replay) {
@@ -384,7 +393,8 @@ export async function evalCommand(input: EvalCommandOptions, io: EvalCommandIo):
       ? `replay of recorded decisions from ${folder} (not a model)`
       : 'replay of the recorded reference decisions (not a model)';
   } else {
-    shared = await createModel(options.model);
+    shared = await createModel(defaultModel ? defaultModelSpec() : options.model);
+    prompt = promptSettingsForSpec(options.model);
     modelInfo = { id: shared.model, engine: shared.engine };
     system = `${shared.engine}:${shared.model}`;
   }
@@ -419,6 +429,7 @@ export async function evalCommand(input: EvalCommandOptions, io: EvalCommandIo):
           app: task.app!,
           maxSteps: task.maxSteps ?? 20,
           constrained: options.constrained,
+          ...(replay ? {} : { prompt }),
           stepDelayMs: options.stepDelayMs,
           confirm,
           signal: context.signal,
@@ -521,7 +532,7 @@ export function registerEvalCommand(
     )
     .option(
       '--model <spec>',
-      "replay (each task's recorded reference decisions; not a model), scripted:<folder>, onnx:<dir>, hf:<model id> or openai:<base url>#<model>",
+      "onnx:<dir>, hf:<model id> or openai:<base url>#<model> (default: the project's own model, models/lam-small), or replay (each task's recorded reference decisions; not a model) or scripted:<folder>",
     )
     .option('--out <dir>', 'the run folder (default <out setting>/eval-<suite>-<model>-<time>)')
     .option('--resume', 'finish the run in --out: tasks with a result are not run again')
@@ -542,7 +553,7 @@ export function registerEvalCommand(
         const result = await evalCommand(
           {
             suite,
-            model: config.model ?? REPLAY,
+            model: config.model ?? defaultModelSpec(),
             ...(flags.out === undefined ? {} : { out: flags.out as string }),
             ...(flags.out === undefined && config.out !== CONFIG_DEFAULTS.out ? { runsDir: config.out } : {}),
             ...(flags.resume === undefined ? {} : { resume: flags.resume as boolean }),

@@ -6,6 +6,7 @@ import { createModel } from '@lam/runtime';
 import { type ActionRegistry, LamError, type Step } from '@lam/schema';
 import { z } from 'zod';
 import { type RunAgentResult, runAgent } from '../run/agent-loop';
+import { promptSettingsForSpec } from '../run/default-model';
 import { reportCommand } from './report';
 
 /** The options of `lam run`, validated before anything starts. */
@@ -124,6 +125,7 @@ export async function runCommand(
   const trajectoryFile = join(workDir, 'trajectory.jsonl');
 
   const model = await createModel(options.model);
+  const prompt = promptSettingsForSpec(options.model);
   const { environment, registry, document } = await openEnvironment(options, workDir).catch(async (error) => {
     await model.dispose();
     throw error;
@@ -150,6 +152,7 @@ export async function runCommand(
       ...(options.app !== 'web' ? { app: options.app } : {}),
       maxSteps: options.maxSteps,
       constrained: options.constrained,
+      prompt,
       confirm,
       onStep: (step) => io.log(describeStep(step)),
     });

@@ -1,14 +1,8 @@
 import { type ConfirmCallback, createExecutor, type Environment, type SafetyPolicy } from '@lam/grounding';
-import {
-  type DecisionRenderOptions,
-  type PromptMessage,
-  renderDecisionPrompt,
-  safeParseDecision,
-} from '@lam/prompts';
-import { type ChatMessage, decisionConstraint, type GenerateResult, type LanguageModel } from '@lam/runtime';
+import { type DecisionRenderOptions, type PromptMessage, safeParseDecision } from '@lam/prompts';
+import type { ChatMessage, GenerateResult, LanguageModel } from '@lam/runtime';
 import {
   type ActionRegistry,
-  argumentsJsonSchema,
   type Decision,
   type DecisionStatus,
   defaultActionRegistry,
@@ -20,6 +14,13 @@ import {
   TrajectoryLogRecord,
   type TrajectoryStatus,
 } from '@lam/schema';
+import {
+  argumentSchemas,
+  functionNamesFor,
+  type PromptSettings,
+  renderStepPrompt,
+  stepConstraint,
+} from './step-prompt';
 
 /** Options of {@link runAgent}. */
 export interface RunAgentOptions {
@@ -48,6 +49,11 @@ export interface RunAgentOptions {
   registry?: ActionRegistry;
   /** The most steps before the run stops with status `max-steps` (default 20, as a task of the paper takes 5-7). */
   maxSteps?: number;
+  /**
+   * The prompt's style and control budget (default: the paper's prompt with every control). A model
+   * trained by `lam train` names its own in its folder's `prompt.json` (`promptSettingsOf`).
+   */
+  prompt?: Partial<PromptSettings>;
   /** Statuses offered to the model (default the paper's CONTINUE and FINISH). */
   statuses?: readonly DecisionStatus[];
   /** Constrain decoding to the decision schema (labels and functions of the step) where the engine can (default true). */
@@ -156,11 +162,7 @@ export async function runAgent(options: RunAgentOptions): Promise<RunAgentResult
     return (written as Extract<TrajectoryLogRecord, { kind: 'step' }>).step;
   };
   const render: DecisionRenderOptions = { registry, statuses, ...(options.app ? { app: options.app } : {}) };
-  const functionNames = registry
-    .list()
-    .filter((d) => !d.apps || !options.app || d.apps.includes(options.app))
-    .map((d) => d.name)
-    .filter((name) => name !== '');
+  const functionNames = functionNamesFor(registry, options.app);
   const functionArgs =
     (options.constrainArgs ?? options.model.engine === 'onnx')
       ? argumentSchemas(registry, [...functionNames, ''])
@@ -194,27 +196,16 @@ export async function runAgent(options: RunAgentOptions): Promise<RunAgentResult
       const observation = await options.environment.observe();
       envMs += now() - t;
 
-      const controls = observation.controls.map((c) => ({ label: c.label, name: c.name, type: c.type }));
-      let messages = toRuntimeMessages(
-        renderDecisionPrompt(
-          {
-            request: options.request,
-            controls,
-            stepHistory: steps,
-            previousPlan: steps.at(-1)?.decision.plan ?? [],
-          },
-          render,
-        ),
+      const prompt = renderStepPrompt(
+        { request: options.request, controls: observation.controls, history: steps },
+        { render, ...(options.prompt ? { prompt: options.prompt } : {}) },
       );
+      const controls = prompt.controls;
+      let messages = toRuntimeMessages(prompt.messages);
       const constraint =
         options.constrained === false
           ? undefined
-          : decisionConstraint({
-              controlLabels: controls.map((c) => c.label),
-              functionNames,
-              statuses: [...statuses],
-              ...(functionArgs ? { functionArgs } : {}),
-            });
+          : stepConstraint({ labels: controls.map((c) => c.label), functionNames, statuses, functionArgs });
 
       let generation: GenerateResult | undefined;
       let decision: Decision | undefined;
@@ -322,22 +313,4 @@ export async function runAgent(options: RunAgentOptions): Promise<RunAgentResult
     writer?.close();
   }
   return { trajectoryId, status, ...(reason ? { reason } : {}), steps, timings: totals };
-}
-
-/** Each function's arguments as JSON Schema (as the model writes them), by function name. */
-function argumentSchemas(
-  registry: ActionRegistry,
-  names: readonly string[],
-): Record<string, Record<string, unknown>> {
-  const out: Record<string, Record<string, unknown>> = {};
-  for (const name of names) {
-    const definition = registry.get(name);
-    if (definition === undefined) continue;
-    try {
-      out[name] = argumentsJsonSchema(definition);
-    } catch {
-      // Not expressible as JSON Schema: the function takes any object under the constraint.
-    }
-  }
-  return out;
 }

@@ -29,6 +29,52 @@ export function escapeHtml(text: string): string {
 const COLORS = ['#2563eb', '#dc2626', '#16a34a', '#9333ea', '#ea580c', '#0891b2'];
 
 /** A horizontal bar chart as inline SVG; values are drawn against `max`. */
+/**
+ * A line chart as inline SVG (no script, no external file): one series of `[x, y]` points, axes with the
+ * first and last x and the smallest and largest y, e.g. a training loss by step.
+ */
+export function lineChartSvg(options: {
+  points: readonly (readonly [number, number])[];
+  xLabel?: string;
+  yLabel?: string;
+  width?: number;
+  height?: number;
+}): string {
+  const width = options.width ?? 560;
+  const height = options.height ?? 220;
+  const pad = { left: 56, right: 12, top: 12, bottom: 36 };
+  const xs = options.points.map((p) => p[0]);
+  const ys = options.points.map((p) => p[1]);
+  if (xs.length === 0)
+    return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"></svg>`;
+  const [x0, x1] = [Math.min(...xs), Math.max(...xs)];
+  const [y0, y1] = [Math.min(...ys), Math.max(...ys)];
+  const sx = (x: number) => pad.left + ((x - x0) / (x1 - x0 || 1)) * (width - pad.left - pad.right);
+  const sy = (y: number) => pad.top + (1 - (y - y0) / (y1 - y0 || 1)) * (height - pad.top - pad.bottom);
+  const path = options.points
+    .map((p, i) => `${i === 0 ? 'M' : 'L'}${sx(p[0]).toFixed(1)},${sy(p[1]).toFixed(1)}`)
+    .join(' ');
+  const fmt = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(0) : v.toPrecision(3));
+  const bottom = height - pad.bottom;
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" role="img" font-family="sans-serif" font-size="11">`,
+    `<line x1="${pad.left}" y1="${bottom}" x2="${width - pad.right}" y2="${bottom}" stroke="#888"/>`,
+    `<line x1="${pad.left}" y1="${pad.top}" x2="${pad.left}" y2="${bottom}" stroke="#888"/>`,
+    `<text x="${pad.left - 4}" y="${pad.top + 4}" text-anchor="end">${fmt(y1)}</text>`,
+    `<text x="${pad.left - 4}" y="${bottom}" text-anchor="end">${fmt(y0)}</text>`,
+    `<text x="${pad.left}" y="${bottom + 14}" text-anchor="middle">${fmt(x0)}</text>`,
+    `<text x="${width - pad.right}" y="${bottom + 14}" text-anchor="end">${fmt(x1)}</text>`,
+    options.xLabel
+      ? `<text x="${(pad.left + width - pad.right) / 2}" y="${height - 4}" text-anchor="middle">${escapeHtml(options.xLabel)}</text>`
+      : '',
+    options.yLabel
+      ? `<text x="12" y="${(pad.top + bottom) / 2}" transform="rotate(-90 12 ${(pad.top + bottom) / 2})" text-anchor="middle">${escapeHtml(options.yLabel)}</text>`
+      : '',
+    `<path d="${path}" fill="none" stroke="#3366cc" stroke-width="1.5"/>`,
+    '</svg>',
+  ].join('');
+}
+
 export function barChartSvg(options: {
   title: string;
   bars: { label: string; value: number; text: string; color?: string }[];

@@ -8,6 +8,6 @@ export {
   type SystemInput,
   toJson,
 } from './build';
-export { barChartSvg, escapeHtml, type HtmlOptions, toHtml } from './html';
+export { barChartSvg, escapeHtml, type HtmlOptions, lineChartSvg, toHtml } from './html';
 export { type MarkdownOptions, toMarkdown } from './markdown';
 export { comparisonTable, type ReportTable, reportTables, type TablePreset } from './tables';

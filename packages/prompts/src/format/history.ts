@@ -68,3 +68,28 @@ export function formatStepHistory(entries: readonly (Step | HistoryItem)[]): str
     })),
   );
 }
+
+/** Results longer than this are cut with "…" in the compact history. */
+const COMPACT_RESULT_LENGTH = 60;
+
+/**
+ * The step history in compact form, one line per step:
+ * `1. click_input(button='left', double=False) on "Bold": ok` — the action (or `no action`), the
+ * control's name, and the result (`ok` for an empty one, cut to 60 characters).
+ */
+export function formatCompactHistory(entries: readonly (Step | HistoryItem)[]): string {
+  return entries
+    .map((e) => ('Step' in e ? e : toHistoryItem(e)))
+    .map((item) => {
+      const on = item.ControlText === '' ? '' : ` on ${JSON.stringify(item.ControlText)}`;
+      const flat = item.Results.replace(/\s+/g, ' ').trim();
+      const result =
+        flat === ''
+          ? 'ok'
+          : flat.length > COMPACT_RESULT_LENGTH
+            ? `${flat.slice(0, COMPACT_RESULT_LENGTH - 1)}…`
+            : flat;
+      return `${item.Step}. ${item.Action === '' ? 'no action' : item.Action}${on}: ${result}`;
+    })
+    .join('\n');
+}

@@ -8,10 +8,11 @@ export {
   ControlItem,
   type ControlTreeInput,
   type ControlTreeItem,
+  formatCompactControls,
   formatControlList,
   toControlTree,
   toUfoControlItems,
   type UfoControlItem,
 } from './controls';
-export { formatStepHistory, HistoryEntry, HistoryItem, toHistoryItem } from './history';
+export { formatCompactHistory, formatStepHistory, HistoryEntry, HistoryItem, toHistoryItem } from './history';
 export { formatJson } from './json';

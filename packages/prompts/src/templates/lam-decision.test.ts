@@ -65,3 +65,28 @@ describe('decisionInputsFromTrajectory', () => {
     expect((error as LAM_ConversionError).path).toEqual(['steps', 0, 'observation', 'controls']);
   });
 });
+
+describe('the compact style', () => {
+  it('renders the same inputs in a short form: functions of the app, one line per control, step and planned step', () => {
+    const inputs = decisionInputsFromTrajectory(trajectory, { step: 2 });
+    const [system, user] = renderDecisionPrompt(inputs, { style: 'compact', app: 'writer' });
+    expect(system!.content).toMatch(/^You act in writer, one function call on one listed control per step\./);
+    expect(system!.content).toContain('status (CONTINUE or FINISH)');
+    expect(system!.content).toContain('select_text');
+    expect(system!.content).not.toContain('set_cell_values');
+    const text = user!.content as string;
+    expect(text.startsWith(`Request: ${trajectory.request}\nControls:\n[1] `)).toBe(true);
+    expect(text).toContain('[2] Button "Bold"');
+    expect(text).toMatch(/\nDone:\n1\. select_text\(text='[^']+'\): /);
+    expect(text).toMatch(/\nPlan:\n- /);
+    const paper = renderDecisionPrompt(inputs);
+    expect(text.length + (system!.content as string).length).toBeLessThan(
+      ((paper[0]!.content as string).length + (paper[1]!.content as string).length) / 3,
+    );
+  });
+
+  it('says when nothing was done and nothing is planned', () => {
+    const [, user] = renderDecisionPrompt({ request: 'Save.', controls: [] }, { style: 'compact' });
+    expect(user!.content).toBe('Request: Save.\nControls:\n\nDone: nothing yet\nPlan: none');
+  });
+});

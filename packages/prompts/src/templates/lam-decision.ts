@@ -7,8 +7,9 @@ import {
   validate,
 } from '@lam/schema';
 import { z } from 'zod';
-import { ControlItem, formatControlList } from '../format/controls';
-import { formatStepHistory, HistoryEntry } from '../format/history';
+import { selectActions } from '../format/apis';
+import { ControlItem, formatCompactControls, formatControlList } from '../format/controls';
+import { formatCompactHistory, formatStepHistory, HistoryEntry } from '../format/history';
 import { formatJson } from '../format/json';
 import type { PromptMessage } from '../messages';
 import { type ParseDecisionOptions, parseDecision } from '../parse/decision';
@@ -32,6 +33,38 @@ export type DecisionPromptInputs = z.input<typeof DecisionPromptInputs>;
 export interface DecisionRenderOptions extends RenderOptions {
   /** The statuses offered to the model; default the paper's `CONTINUE` and `FINISH`. */
   statuses?: readonly DecisionStatus[] | undefined;
+  /**
+   * `paper` (default): the paper's App. C prompt, with the full function list and JSON lists.
+   * `compact`: the same inputs and the same answer in a short form for small models with a short
+   * context (the project's own LAM): a two-line system message naming the functions, one line per
+   * control (`[3] Button "Bold"`), one line per previous step, one line per planned step.
+   */
+  style?: 'paper' | 'compact' | undefined;
+}
+
+function compactSystem(options: DecisionRenderOptions): string {
+  const statuses = options.statuses ?? ['CONTINUE', 'FINISH'];
+  const functions = selectActions({
+    registry: options.registry,
+    app: options.app,
+    functions: options.functions,
+  })
+    .map((d) => d.name)
+    .filter((name) => name !== '');
+  return [
+    `You act in ${options.app ?? 'an application'}, one function call on one listed control per step. Reply with one JSON object: thought, control_label, control_name, function, args, status (${statuses.join(' or ')}), plan.`,
+    `Functions: ${functions.join(', ')}.`,
+  ].join('\n');
+}
+
+function compactUser(inputs: z.output<typeof DecisionPromptInputs>): string {
+  const plan = inputs.previousPlan.map((step) => `- ${step}`).join('\n');
+  return [
+    `Request: ${inputs.request}`,
+    `Controls:\n${formatCompactControls(inputs.controls)}`,
+    `Done:${inputs.stepHistory.length === 0 ? ' nothing yet' : `\n${formatCompactHistory(inputs.stepHistory)}`}`,
+    `Plan:${plan === '' ? ' none' : `\n${plan}`}`,
+  ].join('\n');
 }
 
 function system(options: DecisionRenderOptions): string {
@@ -90,14 +123,20 @@ export const lamDecisionTemplate = definePromptTemplate<
   DecisionRenderOptions
 >({
   id: 'lam-decision',
-  version: '1.0.0',
+  version: '1.1.0',
   title: 'LAM decision: one step of control, function, status and plan (paper App. C)',
   stages: ['post-processing', 'training', 'offline-evaluation', 'inference', 'online-evaluation'],
   inputs: DecisionPromptInputs,
-  render: (inputs, options) => [
-    { role: 'system', content: system(options) },
-    { role: 'user', content: user(inputs) },
-  ],
+  render: (inputs, options) =>
+    options.style === 'compact'
+      ? [
+          { role: 'system', content: compactSystem(options) },
+          { role: 'user', content: compactUser(inputs) },
+        ]
+      : [
+          { role: 'system', content: system(options) },
+          { role: 'user', content: user(inputs) },
+        ],
   parse: (text, options) => parseDecision(text, options),
 });
 

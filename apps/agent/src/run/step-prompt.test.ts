@@ -1,0 +1,86 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createMemoryEnvironment } from '@lam/grounding/testing';
+import type { ChatMessage, GenerateOptions } from '@lam/runtime';
+import { createScriptedModel } from '@lam/runtime/scripted';
+import { collectTrajectories, readJsonl, type TrajectoryLogRecord } from '@lam/schema';
+import { describe, expect, it } from 'vitest';
+import { stepSamples } from '../commands/train';
+import { runAgent } from './agent-loop';
+
+const answer = (o: Record<string, unknown>) =>
+  JSON.stringify({
+    thought: '',
+    control_label: '',
+    control_name: '',
+    function: '',
+    args: {},
+    status: 'CONTINUE',
+    plan: [],
+    ...o,
+  });
+
+describe('one prompt for training and serving', () => {
+  it('renders a training sample of a recorded step exactly as the agent rendered its prompt at run time', async () => {
+    // 60 controls, some focused or disabled, so that the budget of 120 tokens leaves most out.
+    const controls = Array.from({ length: 60 }, (_, i) => ({
+      name: i === 41 ? 'Bold' : `Tool ${i}`,
+      type: i % 3 === 0 ? 'Edit' : 'Button',
+      ...(i % 7 === 0 ? { states: { focused: true } } : i % 5 === 0 ? { states: { enabled: false } } : {}),
+    }));
+    const environment = createMemoryEnvironment({ application: 'writer', controls });
+    const observed = await environment.observe();
+    const bold = observed.controls.find((c) => c.name === 'Bold')!;
+    const scripted = createScriptedModel([
+      answer({
+        thought: 'Select it.',
+        function: 'select_text',
+        args: { text: 'Title' },
+        plan: ['Click Bold.'],
+      }),
+      answer({
+        control_label: bold.label,
+        control_name: 'Bold',
+        function: 'click_input',
+        args: { button: 'left', double: false },
+        status: 'FINISH',
+      }),
+    ]);
+    const seen: ChatMessage[][] = [];
+    const model = Object.assign(Object.create(scripted), {
+      generate: (options: GenerateOptions) => {
+        seen.push(options.messages);
+        return scripted.generate(options);
+      },
+    });
+    const trajectoryFile = join(mkdtempSync(join(tmpdir(), 'lam-prompt-')), 'trajectory.jsonl');
+    const prompt = { style: 'compact' as const, controlTokens: 120 };
+    const run = await runAgent({
+      request: 'Make the title bold.',
+      environment,
+      model,
+      trajectoryFile,
+      app: 'writer',
+      prompt,
+    });
+    expect(run.status).toBe('finished');
+
+    const records: TrajectoryLogRecord[] = [];
+    for await (const r of readJsonl(trajectoryFile)) records.push(r as TrajectoryLogRecord);
+    const [trajectory] = collectTrajectories(records);
+    const samples = [...stepSamples(trajectory!, 'train', { prompt })];
+    expect(samples).toHaveLength(2);
+    for (const [i, sample] of samples.entries()) {
+      if (sample === 'cut') throw new Error('the budget cut the step');
+      expect(sample.messages.slice(0, -1)).toEqual(seen[i]);
+      expect(JSON.parse(sample.messages.at(-1)!.content).function).toBe(
+        i === 0 ? 'select_text' : 'click_input',
+      );
+    }
+    // The budget did cut the list (and kept the control the request names).
+    const listed = (seen[1]!.at(-1)!.content as string).match(/^\[\d+\] /gm)!.length;
+    expect(listed).toBeLessThan(60);
+    expect(seen[1]!.at(-1)!.content).toContain('"Bold"');
+  });
+});
