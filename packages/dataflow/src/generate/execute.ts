@@ -46,6 +46,16 @@ export interface TaskOutcome {
   ms: number;
 }
 
+/** What a trajectory's start record says about its task (followed by the verdict and attempt). */
+export const taskMetadata = (task: GeneratedTask) => ({
+  split: task.split,
+  skills: task.skills,
+  phrasing: task.phrasing,
+  route: task.route,
+  document: task.document,
+  ...(task.perturbation === undefined ? {} : { perturbation: task.perturbation }),
+});
+
 /** The SHA-256 (hex, first 32 characters) of an observation summary's JSON. */
 export function observationHash(summary: ObservationSummary): string {
   return createHash('sha256').update(JSON.stringify(summary)).digest('hex').slice(0, 32);
@@ -140,15 +150,12 @@ export async function runGeneratedTask(
       };
       const seen = stored(observation);
       const metadata: Record<string, JsonValue> = { observation: seen.hash };
+      const step = { index: i + 1, startedAt, subtask: planned.subtask, observation: seen.summary, decision };
       if (planned.control !== undefined && live === undefined) {
         failure = 'grounding-miss';
         reason = `step ${i + 1}: no control named "${planned.control.name}"${planned.control.type ? ` (${planned.control.type})` : ''} in the live list`;
         steps.push({
-          index: i + 1,
-          startedAt,
-          subtask: planned.subtask,
-          observation: seen.summary,
-          decision,
+          ...step,
           control: null,
           result: { ok: false, error: reason, durationMs: 0 },
           timings: { envMs: Math.round(performance.now() - t0) },
@@ -160,11 +167,7 @@ export async function runGeneratedTask(
       const outcome = await executor.run(decision, observation);
       const ok = outcome.status === 'executed' && outcome.result?.ok === true;
       steps.push({
-        index: i + 1,
-        startedAt,
-        subtask: planned.subtask,
-        observation: seen.summary,
-        decision,
+        ...step,
         control: outcome.control,
         ...(outcome.safety === undefined ? {} : { safety: outcome.safety }),
         result: outcome.result ?? {
@@ -234,12 +237,7 @@ export async function runGeneratedTask(
       model: { id: 'route', engine: 'generator' },
       startedAt: steps[0]?.startedAt ?? finishedAt,
       metadata: {
-        split: task.split,
-        skills: task.skills,
-        phrasing: task.phrasing,
-        route: task.route,
-        document: task.document,
-        ...(task.perturbation === undefined ? {} : { perturbation: task.perturbation }),
+        ...taskMetadata(task),
         verdict,
         ...(failure === undefined ? {} : { failure }),
         ...(reason === undefined ? {} : { reason }),

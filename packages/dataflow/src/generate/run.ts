@@ -12,7 +12,7 @@ import {
 import { join, resolve } from 'node:path';
 import { LamError, type ObservationSummary, TrajectoryLogRecord } from '@lam/schema';
 import { documentFile } from './documents';
-import { type GenerateFailure, runGeneratedTask, TaskAbort, type TaskOutcome } from './execute';
+import { type GenerateFailure, runGeneratedTask, TaskAbort, type TaskOutcome, taskMetadata } from './execute';
 import { exportHeldoutSuite, writeGenerateCard, writeGeneratedTaskPlans } from './export';
 import { type GeneratedTask, type GenerateTasksOptions, generateTasks } from './tasks';
 import { OfficeWorker, type OfficeWorkerOptions } from './worker';
@@ -327,12 +327,7 @@ function abortedOutcome(task: GeneratedTask, abort: TaskAbort): TaskOutcome {
         startedAt: now,
         model: { id: 'route', engine: 'generator' },
         metadata: {
-          split: task.split,
-          skills: task.skills,
-          phrasing: task.phrasing,
-          route: task.route,
-          document: task.document,
-          ...(task.perturbation === undefined ? {} : { perturbation: task.perturbation }),
+          ...taskMetadata(task),
           verdict: 'failed',
           failure: abort.failure,
           reason: abort.message,

@@ -10,6 +10,7 @@ import {
   type Skill,
   selectRange,
 } from '../skill';
+import { pickWholeRow, rowCells, rowRange, sampleValueColumn } from './samplers';
 import { pickRow } from './targets';
 
 const ph = (...templates: string[]): Phrasing[] =>
@@ -17,15 +18,30 @@ const ph = (...templates: string[]): Phrasing[] =>
 
 type Params = Record<string, string | number | (string | number)[]>;
 
+type CellExpectation = Omit<Extract<CheckerSpec, { kind: 'cell' }>, 'kind' | 'cell'>;
+
+/** Checks that each of `cells` meets `expected` (bold, italic, empty...). */
+const eachCell = (cells: string[], expected: CellExpectation): CheckerSpec => ({
+  kind: 'all',
+  of: cells.map((cell) => ({ kind: 'cell', cell, ...expected })),
+});
+
+/** The `<cell>=<value>` checks of {@link sampleValueColumn}, parsed. */
+const checkedCells = (checks: string[]) =>
+  checks.map((x) => {
+    const [cell, value] = x.split('=') as [string, string];
+    return { cell, value: Number(value) };
+  });
+
 const boldHeader: Skill<Params> = {
   id: 'calc-bold-header',
   app: 'calc',
   sample(doc, rng, claims) {
     const c = asCalc(doc);
     if (c === undefined || claims.has('header')) return undefined;
-    const range = `A1:${columnLetter(c.header.length - 1)}1`;
+    const range = rowRange(c, 1);
     return {
-      params: { range, cells: c.header.map((_, i) => `${columnLetter(i)}1`) },
+      params: { range, cells: rowCells(c, 1) },
       slots: { range },
       targets: {
         quoted: `the header row (${range})`,
@@ -48,24 +64,19 @@ const boldHeader: Skill<Params> = {
     { id: 'toolbar', steps: (p) => [selectRange(String(p.range)), click('Bold', 'Click Bold')] },
     { id: 'shortcut', steps: (p) => [selectRange(String(p.range)), gridKeys('^b', 'Press Ctrl+B')] },
   ],
-  checker: (p) => ({
-    kind: 'all',
-    of: (p.cells as string[]).map((cell) => ({ kind: 'cell', cell, bold: true })),
-  }),
+  checker: (p) => eachCell(p.cells as string[], { bold: true }),
 };
 
 const italicRow: Skill<Params> = {
   id: 'calc-italic-row',
   app: 'calc',
   sample(doc, rng, claims) {
-    const c = asCalc(doc);
-    const r = c && !claims.has('order') ? pickRow(c, rng, claims) : undefined;
-    if (c === undefined || r === undefined) return undefined;
-    const range = `A${r.row}:${columnLetter(c.header.length - 1)}${r.row}`;
+    const r = pickWholeRow(doc, rng, claims, ['order']);
+    if (r === undefined) return undefined;
     return {
-      params: { range, cells: c.header.map((_, i) => `${columnLetter(i)}${r.row}`) },
+      params: { range: r.range, cells: r.cells },
       slots: {},
-      targets: { quoted: `row ${r.row} (${range})`, described: `the row for ${r.label}` },
+      targets: { quoted: `row ${r.row} (${r.range})`, described: `the row for ${r.label}` },
       claims: [`row:${r.row}`, 'rows'],
     };
   },
@@ -83,10 +94,7 @@ const italicRow: Skill<Params> = {
     { id: 'toolbar', steps: (p) => [selectRange(String(p.range)), click('Italic', 'Click Italic')] },
     { id: 'shortcut', steps: (p) => [selectRange(String(p.range)), gridKeys('^i', 'Press Ctrl+I')] },
   ],
-  checker: (p) => ({
-    kind: 'all',
-    of: (p.cells as string[]).map((cell) => ({ kind: 'cell', cell, italic: true })),
-  }),
+  checker: (p) => eachCell(p.cells as string[], { italic: true }),
 };
 
 const FUNCS = { SUM: 'total', AVERAGE: 'average', MAX: 'largest value', MIN: 'smallest value' } as const;
@@ -300,22 +308,7 @@ const updateCell: Skill<Params> = {
 const currency: Skill<Params> = {
   id: 'calc-currency',
   app: 'calc',
-  sample(doc, rng, claims) {
-    const c = asCalc(doc);
-    if (c === undefined || claims.has('values')) return undefined;
-    const cols = c.header.map((_, i) => i).filter((i) => i > 0 && !claims.has(`col:${i}`));
-    if (cols.length === 0) return undefined;
-    const col = rng.pick(cols);
-    const letter = columnLetter(col);
-    const range = `${letter}2:${letter}${c.rows.length + 1}`;
-    const checks = c.rows.map((r, i) => ({ cell: `${letter}${i + 2}`, value: Number(r[col]) }));
-    return {
-      params: { range, checks: checks.map((x) => `${x.cell}=${x.value}`) },
-      slots: { range, column: String(c.header[col]) },
-      targets: { quoted: range, described: `the ${c.header[col]} column` },
-      claims: [`col:${col}`, 'reads-values'],
-    };
-  },
+  sample: sampleValueColumn,
   phrasings: ph(
     'Format {target} as currency.',
     'Please show {target} in dollars.',
@@ -331,15 +324,12 @@ const currency: Skill<Params> = {
   ],
   checker: (p) => ({
     kind: 'all',
-    of: (p.checks as string[]).map((x) => {
-      const [cell, value] = x.split('=') as [string, string];
-      return {
-        kind: 'cell',
-        cell,
-        value: Number(value),
-        text: { matches: '^\\$[0-9,]+\\.00$' },
-      } as CheckerSpec;
-    }),
+    of: checkedCells(p.checks as string[]).map(({ cell, value }) => ({
+      kind: 'cell',
+      cell,
+      value,
+      text: { matches: '^\\$[0-9,]+\\.00$' },
+    })),
   }),
 };
 
@@ -462,14 +452,12 @@ const clearRow: Skill<Params> = {
   id: 'calc-clear-row',
   app: 'calc',
   sample(doc, rng, claims) {
-    const c = asCalc(doc);
-    const r = c && !claims.has('order') && !claims.has('reads-values') ? pickRow(c, rng, claims) : undefined;
-    if (c === undefined || r === undefined) return undefined;
-    const range = `A${r.row}:${columnLetter(c.header.length - 1)}${r.row}`;
+    const r = pickWholeRow(doc, rng, claims, ['order', 'reads-values']);
+    if (r === undefined) return undefined;
     return {
-      params: { range, cells: c.header.map((_, i) => `${columnLetter(i)}${r.row}`) },
-      slots: { range, label: r.label },
-      targets: { quoted: `row ${r.row} (${range})`, described: `the row for ${r.label}` },
+      params: { range: r.range, cells: r.cells },
+      slots: { range: r.range, label: r.label },
+      targets: { quoted: `row ${r.row} (${r.range})`, described: `the row for ${r.label}` },
       claims: [`row:${r.row}`, 'rows', 'values'],
     };
   },
@@ -486,33 +474,13 @@ const clearRow: Skill<Params> = {
   routes: [
     { id: 'keyboard', steps: (p) => [selectRange(String(p.range)), gridKeys('{DELETE}', 'Press Delete')] },
   ],
-  checker: (p) => ({
-    kind: 'all',
-    of: (p.cells as string[]).map((cell) => ({ kind: 'cell', cell, value: null })),
-  }),
+  checker: (p) => eachCell(p.cells as string[], { value: null }),
 };
 
 const numberFormat: Skill<Params> = {
   id: 'calc-number-format',
   app: 'calc',
-  sample(doc, rng, claims) {
-    const c = asCalc(doc);
-    if (c === undefined || claims.has('values')) return undefined;
-    const cols = c.header.map((_, i) => i).filter((i) => i > 0 && !claims.has(`col:${i}`));
-    if (cols.length === 0) return undefined;
-    const col = rng.pick(cols);
-    const letter = columnLetter(col);
-    const range = `${letter}2:${letter}${c.rows.length + 1}`;
-    return {
-      params: {
-        range,
-        checks: c.rows.map((r, i) => `${letter}${i + 2}=${Number(r[col])}`),
-      },
-      slots: { range, column: String(c.header[col]) },
-      targets: { quoted: range, described: `the ${c.header[col]} column` },
-      claims: [`col:${col}`, 'reads-values'],
-    };
-  },
+  sample: sampleValueColumn,
   phrasings: ph(
     'Show {target} with two decimal places and a thousands separator.',
     'Please apply the number format to {target}.',
@@ -526,13 +494,9 @@ const numberFormat: Skill<Params> = {
   routes: [{ id: 'toolbar', steps: (p) => [selectRange(String(p.range)), click('Number', 'Click Number')] }],
   checker: (p) => ({
     kind: 'all',
-    of: (p.checks as string[]).map((x) => {
-      const [cell, value] = x.split('=') as [string, string];
-      const text = Number(value).toLocaleString('en-US', {
-        minimumFractionDigits: 2,
-        maximumFractionDigits: 2,
-      });
-      return { kind: 'cell', cell, value: Number(value), text: { equals: text } } as CheckerSpec;
+    of: checkedCells(p.checks as string[]).map(({ cell, value }) => {
+      const text = value.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+      return { kind: 'cell', cell, value, text: { equals: text } };
     }),
   }),
 };

@@ -8,18 +8,14 @@ import {
   menu,
   type Phrasing,
   type Route,
+  type RouteStep,
   type Skill,
   selectText,
 } from '../skill';
-import { pickParagraph, pickPhrase } from './targets';
+import { type PhraseParams, sampleParagraph, sampleParagraphAndValue, samplePhrase } from './samplers';
 
 const ph = (...templates: string[]): Phrasing[] =>
   templates.map((template, i) => ({ id: `p${i + 1}`, template }));
-
-interface PhraseParams {
-  phrase: string;
-  [key: string]: string | number;
-}
 
 /** Character formatting of a phrase (bold, italic, ...): toolbar button, shortcut, Format menu. */
 function charSkill(o: {
@@ -51,17 +47,7 @@ function charSkill(o: {
   return {
     id: o.id,
     app: 'writer',
-    sample(doc, rng, claims) {
-      const w = asWriter(doc);
-      const t = w && pickPhrase(w, rng, claims, { title: o.title ?? false });
-      if (t === undefined) return undefined;
-      return {
-        params: { phrase: t.phrase },
-        slots: {},
-        targets: { quoted: t.quoted, described: t.described },
-        claims: [`p:${t.index}`],
-      };
-    },
+    sample: samplePhrase({ title: o.title ?? false }),
     phrasings: o.phrasings,
     routes,
     checker: (p) => ({ kind: 'document-format', text: p.phrase, [o.format]: true }) as CheckerSpec,
@@ -142,18 +128,7 @@ const SIZES = [14, 16, 18, 20, 24, 28];
 const fontSize: Skill<PhraseParams> = {
   id: 'writer-font-size',
   app: 'writer',
-  sample(doc, rng, claims) {
-    const w = asWriter(doc);
-    const t = w && pickParagraph(w, rng, claims, { title: false });
-    if (t === undefined) return undefined;
-    const size = rng.pick(SIZES);
-    return {
-      params: { phrase: t.text, size },
-      slots: { size: String(size) },
-      targets: { quoted: t.quoted, described: t.described },
-      claims: [`p:${t.index}`],
-    };
-  },
+  sample: sampleParagraphAndValue({ title: false, values: SIZES, param: 'size' }),
   phrasings: ph(
     'Set {target} to {size} pt.',
     'Please change the font size of {target} to {size} points.',
@@ -184,18 +159,7 @@ const FONTS = ['DejaVu Sans Mono', 'DejaVu Sans', 'Liberation Mono', 'Liberation
 const fontName: Skill<PhraseParams> = {
   id: 'writer-font-name',
   app: 'writer',
-  sample(doc, rng, claims) {
-    const w = asWriter(doc);
-    const t = w && pickParagraph(w, rng, claims, { title: false });
-    if (t === undefined) return undefined;
-    const font = rng.pick(FONTS);
-    return {
-      params: { phrase: t.text, font },
-      slots: { font },
-      targets: { quoted: t.quoted, described: t.described },
-      claims: [`p:${t.index}`],
-    };
-  },
+  sample: sampleParagraphAndValue({ title: false, values: FONTS, param: 'font' }),
   phrasings: ph(
     'Change the font of {target} to {font}.',
     'Please set {target} in {font}.',
@@ -227,20 +191,15 @@ type AlignKey = keyof typeof ALIGN;
 const align: Skill<PhraseParams & { align: AlignKey }> = {
   id: 'writer-align',
   app: 'writer',
-  sample(doc, rng, claims) {
-    const w = asWriter(doc);
-    const t = w && pickParagraph(w, rng, claims);
-    if (t === undefined) return undefined;
-    const a = rng.pick(Object.keys(ALIGN) as AlignKey[]);
-    const how = { center: 'centred', right: 'aligned to the right', justify: 'justified' }[a];
-    const verb = { center: 'Centre', right: 'Right-align', justify: 'Justify' }[a];
-    return {
-      params: { phrase: t.text, align: a },
-      slots: { how, verb, verbl: verb.toLowerCase() },
-      targets: { quoted: t.quoted, described: t.described },
-      claims: [`p:${t.index}`],
-    };
-  },
+  sample: sampleParagraphAndValue({
+    values: Object.keys(ALIGN) as AlignKey[],
+    param: 'align',
+    slots: (a) => {
+      const how = { center: 'centred', right: 'aligned to the right', justify: 'justified' }[a];
+      const verb = { center: 'Centre', right: 'Right-align', justify: 'Justify' }[a];
+      return { how, verb, verbl: verb.toLowerCase() };
+    },
+  }),
   phrasings: ph(
     '{verb} {target}.',
     'Please make {target} {how}.',
@@ -275,18 +234,7 @@ const STYLES = ['Heading 1', 'Heading 2', 'Heading 3', 'Subtitle', 'Quotations']
 const heading: Skill<PhraseParams & { style: (typeof STYLES)[number] }> = {
   id: 'writer-paragraph-style',
   app: 'writer',
-  sample(doc, rng, claims) {
-    const w = asWriter(doc);
-    const t = w && pickParagraph(w, rng, claims, { title: false });
-    if (t === undefined) return undefined;
-    const style = rng.pick(STYLES);
-    return {
-      params: { phrase: t.text, style },
-      slots: { style },
-      targets: { quoted: t.quoted, described: t.described },
-      claims: [`p:${t.index}`],
-    };
-  },
+  sample: sampleParagraphAndValue({ title: false, values: STYLES, param: 'style' }),
   phrasings: ph(
     'Apply the {style} style to {target}.',
     'Please make {target} a {style}.',
@@ -317,18 +265,13 @@ const SPACING = {
 const lineSpacing: Skill<PhraseParams & { spacing: keyof typeof SPACING }> = {
   id: 'writer-line-spacing',
   app: 'writer',
-  sample(doc, rng, claims) {
-    const w = asWriter(doc);
-    const t = w && pickParagraph(w, rng, claims, { title: false, minWords: 3 });
-    if (t === undefined) return undefined;
-    const spacing = rng.pick(['1.5', '2'] as const);
-    return {
-      params: { phrase: t.text, spacing },
-      slots: { spacing: SPACING[spacing].word },
-      targets: { quoted: t.quoted, described: t.described },
-      claims: [`p:${t.index}`],
-    };
-  },
+  sample: sampleParagraphAndValue({
+    title: false,
+    minWords: 3,
+    values: ['1.5', '2'] as const,
+    param: 'spacing',
+    slots: (spacing) => ({ spacing: SPACING[spacing].word }),
+  }),
   phrasings: ph(
     'Give {target} {spacing} line spacing.',
     'Please set the line spacing of {target} to {spacing}.',
@@ -351,17 +294,7 @@ const lineSpacing: Skill<PhraseParams & { spacing: keyof typeof SPACING }> = {
 const bullets: Skill<PhraseParams> = {
   id: 'writer-bullets',
   app: 'writer',
-  sample(doc, rng, claims) {
-    const w = asWriter(doc);
-    const t = w && pickParagraph(w, rng, claims, { title: false });
-    if (t === undefined) return undefined;
-    return {
-      params: { phrase: t.text },
-      slots: {},
-      targets: { quoted: t.quoted, described: t.described },
-      claims: [`p:${t.index}`],
-    };
-  },
+  sample: sampleParagraph({ title: false }),
   phrasings: ph(
     'Turn {target} into a bulleted item.',
     'Please put a bullet in front of {target}.',
@@ -381,17 +314,7 @@ const bullets: Skill<PhraseParams> = {
 const highlight: Skill<PhraseParams> = {
   id: 'writer-highlight',
   app: 'writer',
-  sample(doc, rng, claims) {
-    const w = asWriter(doc);
-    const t = w && pickPhrase(w, rng, claims);
-    if (t === undefined) return undefined;
-    return {
-      params: { phrase: t.phrase },
-      slots: {},
-      targets: { quoted: t.quoted, described: t.described },
-      claims: [`p:${t.index}`],
-    };
-  },
+  sample: samplePhrase(),
   phrasings: ph(
     'Highlight {target} in yellow.',
     'Please highlight {target}.',
@@ -417,17 +340,7 @@ const highlight: Skill<PhraseParams> = {
 const fontColor: Skill<PhraseParams> = {
   id: 'writer-font-color',
   app: 'writer',
-  sample(doc, rng, claims) {
-    const w = asWriter(doc);
-    const t = w && pickPhrase(w, rng, claims);
-    if (t === undefined) return undefined;
-    return {
-      params: { phrase: t.phrase },
-      slots: {},
-      targets: { quoted: t.quoted, described: t.described },
-      claims: [`p:${t.index}`],
-    };
-  },
+  sample: samplePhrase(),
   phrasings: ph(
     'Colour {target} dark red.',
     'Please make the text of {target} dark red.',
@@ -525,6 +438,17 @@ const REPLACEMENTS: Record<string, string[]> = {
   morning: ['evening'],
   shelves: ['desks'],
 };
+/** Types `text` into a dialog's field, emptied first: the fields keep the last search of the session. */
+const fillField = (field: string, text: string, subtask: string): RouteStep[] => [
+  {
+    subtask: `Clear the ${field} field`,
+    function: 'keyboard_input',
+    args: { keys: '^a{BACKSPACE}', control_focus: true },
+    control: { name: field },
+  },
+  { subtask, function: 'set_edit_text', args: { text }, control: { name: field } },
+];
+
 const replaceWord: Skill<PhraseParams> = {
   id: 'writer-replace-word',
   app: 'writer',
@@ -566,31 +490,8 @@ const replaceWord: Skill<PhraseParams> = {
       id: 'dialog',
       steps: (p) => [
         keys('^h', 'Open Find and Replace with Ctrl+H'),
-        // The fields keep the last search of the session: empty each one before typing into it.
-        {
-          subtask: 'Clear the Search For field',
-          function: 'keyboard_input',
-          args: { keys: '^a{BACKSPACE}', control_focus: true },
-          control: { name: 'Search For' },
-        },
-        {
-          subtask: `Search for "${p.phrase}"`,
-          function: 'set_edit_text',
-          args: { text: p.phrase },
-          control: { name: 'Search For' },
-        },
-        {
-          subtask: 'Clear the Replace With field',
-          function: 'keyboard_input',
-          args: { keys: '^a{BACKSPACE}', control_focus: true },
-          control: { name: 'Replace With' },
-        },
-        {
-          subtask: `Replace with "${p.by}"`,
-          function: 'set_edit_text',
-          args: { text: String(p.by) },
-          control: { name: 'Replace With' },
-        },
+        ...fillField('Search For', p.phrase, `Search for "${p.phrase}"`),
+        ...fillField('Replace With', String(p.by), `Replace with "${p.by}"`),
         click('Replace All', 'Click Replace All'),
         click('Close', 'Close the dialog'),
       ],
@@ -616,14 +517,11 @@ const deleteParagraph: Skill<PhraseParams> = {
   id: 'writer-delete-sentence',
   app: 'writer',
   sample(doc, rng, claims) {
-    const w = asWriter(doc);
-    const t = w && pickParagraph(w, rng, claims, { title: false, minWords: 4 });
-    if (t === undefined) return undefined;
+    const s = sampleParagraph({ title: false, minWords: 4 })(doc, rng, claims);
+    if (s === undefined) return undefined;
     return {
-      params: { phrase: t.text },
-      slots: {},
-      targets: { quoted: t.quoted, described: `the sentence in ${t.described}` },
-      claims: [`p:${t.index}`],
+      ...s,
+      targets: { quoted: s.targets.quoted, described: `the sentence in ${s.targets.described}` },
     };
   },
   phrasings: ph(
@@ -696,18 +594,11 @@ const SUFFIXES = [
 const insertText: Skill<PhraseParams> = {
   id: 'writer-insert-text',
   app: 'writer',
-  sample(doc, rng, claims) {
-    const w = asWriter(doc);
-    const t = w && pickParagraph(w, rng, claims);
-    if (t === undefined) return undefined;
-    const suffix = rng.pick(SUFFIXES);
-    return {
-      params: { phrase: t.text, suffix },
-      slots: { text: suffix.trim(), result: `${t.text}${suffix}` },
-      targets: { quoted: t.quoted, described: t.described },
-      claims: [`p:${t.index}`],
-    };
-  },
+  sample: sampleParagraphAndValue({
+    values: SUFFIXES,
+    param: 'suffix',
+    slots: (suffix, paragraph) => ({ text: suffix.trim(), result: `${paragraph}${suffix}` }),
+  }),
   phrasings: ph(
     'Add "{text}" at the end of {target}.',
     'Please append "{text}" to {target}.',
