@@ -9,7 +9,7 @@
 // With --replay it also replays the office suite's recorded reference decisions (a check of the harness,
 // not a model).
 // Usage: node examples/main.mjs [--out <dir>] [--suites heldout,office] [--tasks id,id] [--concurrency n] [--replay]
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { evalCommand } from '@lam/agent';
@@ -44,6 +44,35 @@ const runs = [
 if (suites.includes('heldout') && !existsSync(heldout))
   throw new Error(`${heldout} is missing: the held-out suite ships with the dataset (datasets/office).`);
 
+/** What the model did in the first tasks of a run: each step's action and the checker's verdict. */
+function showSteps(evaluation, count) {
+  const steps = new Map();
+  for (const line of readFileSync(join(evaluation.out, 'trajectories.jsonl'), 'utf8').split('\n')) {
+    if (line.trim() === '') continue;
+    const record = JSON.parse(line);
+    if (record.kind !== 'step') continue;
+    const list = steps.get(record.trajectoryId) ?? [];
+    list.push(record.step);
+    steps.set(record.trajectoryId, list);
+  }
+  for (const result of evaluation.results.slice(0, count)) {
+    console.log(`  ${result.success ? 'PASS' : 'FAIL'} ${result.taskId}: ${result.request}`);
+    for (const step of steps.get(result.trajectoryId) ?? []) {
+      const d = step.decision;
+      const on = d.controlName ? ` on "${d.controlName}"` : '';
+      const error = String(step.result?.error ?? '')
+        .split('\n')[0]
+        .slice(0, 120);
+      const outcome = step.result ? (step.result.ok ? 'ok' : `error: ${error}`) : 'not run';
+      const args = JSON.stringify(d.args);
+      const shown = args.length > 80 ? `${args.slice(0, 79)}…` : args;
+      console.log(
+        `    ${step.index}. ${d.function || '(no action)'}(${shown})${on} -> ${outcome} [${d.status}]`,
+      );
+    }
+  }
+}
+
 const summaries = [];
 let failedRun = false;
 for (const [i, run] of runs.entries()) {
@@ -61,6 +90,8 @@ for (const [i, run] of runs.entries()) {
     io,
   );
   if (evaluation.interrupted) failedRun = true;
+  console.log('  what the model did in the first tasks:');
+  showSteps(evaluation, 4);
   const minutes = ((performance.now() - started) / 60_000).toFixed(1);
   summaries.push(
     `${run.name}: ${evaluation.passed} of ${evaluation.total} tasks passed their checkers in ${minutes} min; report ${evaluation.report}`,

@@ -2,30 +2,16 @@
 // option errors (exit 1, naming the flag), and a two-task run in real LibreOffice whose folder holds the
 // output contract (trajectories with split and verdict, observations by hash, tasks, card, held-out
 // suite) and which a merge joins without duplicates.
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runLam } from '../__fixtures__/lam-cli';
 
-const cli = resolve(import.meta.dirname, '../../dist/cli.js');
 const dir = mkdtempSync(join(tmpdir(), 'lam-generate-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function lam(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const env = { ...process.env };
-  for (const key of Object.keys(env)) if (key.startsWith('LAM_')) delete env[key];
-  const child = spawn(process.execPath, [cli, ...args], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => {
-    stdout += c.toString();
-  });
-  child.stderr.on('data', (c: Buffer) => {
-    stderr += c.toString();
-  });
-  return new Promise((done) => child.on('close', (code) => done({ code, stdout, stderr })));
-}
+const lam = (args: string[]) => runLam(args, dir);
 
 describe('lam dataflow generate', () => {
   it.each([

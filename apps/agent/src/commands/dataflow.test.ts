@@ -2,14 +2,13 @@
 // phase1) over LibreOffice's real help (or the dataflow package's help fixture where the help is not
 // installed), the option errors (exit 1, naming the flag), and a rerun that resumes without writing a
 // record twice. Real processes and the real @lam/dataflow; nothing is mocked.
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runLam } from '../__fixtures__/lam-cli';
 import { dataflowCommand, isDataflowUsageError } from './dataflow';
 
-const cli = resolve(import.meta.dirname, '../../dist/cli.js');
 const installedHelp = '/usr/share/libreoffice/help/en-US';
 const fixtureHelp = resolve(import.meta.dirname, '../../../../packages/dataflow/src/__fixtures__/help');
 const helpDir = existsSync(join(installedHelp, 'text')) ? installedHelp : fixtureHelp;
@@ -18,20 +17,7 @@ const offline = ['--stages', 'extract,evolve,phase1', '--help-dir', helpDir];
 const dir = mkdtempSync(join(tmpdir(), 'lam-dataflow-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function lam(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const env = { ...process.env };
-  for (const key of Object.keys(env)) if (key.startsWith('LAM_')) delete env[key];
-  const child = spawn(process.execPath, [cli, ...args], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => {
-    stdout += c.toString();
-  });
-  child.stderr.on('data', (c: Buffer) => {
-    stderr += c.toString();
-  });
-  return new Promise((done) => child.on('close', (code) => done({ code, stdout, stderr })));
-}
+const lam = (args: string[]) => runLam(args, dir);
 
 const linesOf = (file: string) =>
   readFileSync(file, 'utf8')
