@@ -86,11 +86,11 @@ describe('lam settings from a config file and the environment (the built command
     expect(limited.code).toBe(1);
   }, 120_000);
 
-  it('without a model anywhere, or with a bad setting, the error says what to change', async () => {
+  it("without a model anywhere it runs the project's own model; with a bad setting, the error says what to change", async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'lam-config-bad-'));
-    const none = await lam(['run', 'x', '--app', 'web', '--url', url], { cwd });
-    expect(none.code).toBe(1);
-    expect(none.stderr).toContain('give --model <spec>, set LAM_MODEL, or put "model" in lam.config.json');
+    const none = await lam(['run', 'x', '--app', 'web', '--url', url], { cwd, env: { LAM_MAX_STEPS: '1' } });
+    expect(none.stdout).toMatch(/Running "x" in web with onnx:.*models\/lam-small/);
+    expect(none.stdout).toMatch(/after [01] steps/);
 
     const badEnv = await lam(['run', 'x', '--app', 'web', '--url', url], {
       cwd,

@@ -300,7 +300,7 @@ describe('lam eval options', () => {
         ],
       }),
     );
-    const message = await invalid({ suite: dir });
+    const message = await invalid({ suite: dir, model: 'replay' });
     expect(message).toContain('task no-reference: no metadata.reference (the recorded decisions to replay)');
     expect(message).toContain('task web: app "web"; lam eval runs writer and calc tasks');
     expect(message).toContain(`task missing-document: its document ${join(dir, 'nope.fods')} does not exist`);

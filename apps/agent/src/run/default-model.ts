@@ -71,8 +71,10 @@ export function unpackModel(dir: string): string {
       `${packed} unpacks to a graph that does not match SHA256SUMS. Restore the model folder from the repository.`,
     );
   }
-  writeFileSync(`${onnx}.tmp`, bytes);
-  renameSync(`${onnx}.tmp`, onnx);
+  // Several processes may unpack at once: each writes its own file and renames it into place.
+  const partial = `${onnx}.${process.pid}.tmp`;
+  writeFileSync(partial, bytes);
+  renameSync(partial, onnx);
   return dir;
 }
 
