@@ -6,7 +6,7 @@ import { createModel } from '@lam/runtime';
 import type { Decision, TrajectoryLogRecord } from '@lam/schema';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { promptSettingsOf, renderStepPrompt, stepConstraint } from '../run/step-prompt';
-import { renderOptionsFor, trainCommand } from './train';
+import { renderOptionsFor, renderTrainingData, TrainConfig, trainCommand } from './train';
 
 const NAMES = ['Bold', 'Italic', 'Underline', 'Align Center', 'Save', 'Font Size', 'Strikethrough', 'Undo'];
 const PHRASES = [
@@ -237,5 +237,43 @@ describe('lam train on a tiny generated dataset', () => {
     expect(again.some((l) => l.startsWith('data: kept from before'))).toBe(true);
     expect(again.some((l) => /phase \d: step/.test(l))).toBe(false);
     expect(readFileSync(model).length).toBe(before);
+  }, 120_000);
+});
+
+describe('the committed dataset keeps its held-out split out of training', () => {
+  it('renders datasets/office: no held-out task, request or start document reaches a training file', async () => {
+    const repo = join(import.meta.dirname, '../../../..');
+    const dataset = join(repo, 'datasets', 'office');
+    const data = join(mkdtempSync(join(tmpdir(), 'lam-train-leak-')), 'data');
+    const config = TrainConfig.parse({
+      name: 'leak',
+      data: { datasets: [dataset], help: false },
+      training: {},
+    });
+    const counts = await renderTrainingData(config, repo, data, { log: () => {} });
+    expect(counts.phase2Train).toBeGreaterThan(500);
+    expect(counts.phase2Heldout).toBeGreaterThan(100);
+
+    const train = ['phase1/train.jsonl', 'phase2/train.jsonl']
+      .map((f) => readFileSync(join(data, f), 'utf8'))
+      .join('');
+    const suite = JSON.parse(readFileSync(join(dataset, 'heldout-suite', 'suite.json'), 'utf8')) as {
+      tasks: { id: string; request: string; start: { file: string } }[];
+    };
+    expect(suite.tasks.length).toBeGreaterThan(50);
+    for (const task of suite.tasks) {
+      expect(train).not.toContain(`"taskId":"${task.id}"`);
+      expect(train).not.toContain(JSON.stringify(task.request).slice(1, -1));
+      expect(train).not.toContain(
+        task.start.file
+          .split('/')
+          .at(-1)!
+          .replace(/\.\w+$/, ''),
+      );
+    }
+    for (const row of readFileSync(join(data, 'phase2', 'heldout.jsonl'), 'utf8')
+      .trim()
+      .split('\n'))
+      expect(train).not.toContain(`"taskId":"${JSON.parse(row).taskId}"`);
   }, 120_000);
 });

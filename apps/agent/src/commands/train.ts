@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   buildPhase1Dataset,
   DEFAULT_HELP_DIR,
@@ -30,6 +29,7 @@ import {
   validate,
 } from '@lam/schema';
 import { z } from 'zod';
+import { repositoryRoot } from '../run/repo';
 import {
   argumentSchemas,
   functionNamesFor,
@@ -118,13 +118,11 @@ interface Io {
   log: (line: string) => void;
 }
 
-const here = dirname(fileURLToPath(import.meta.url));
-
 /** training/ of this repository: the Python project that trains (not in the npm package). */
 export function trainingProjectDir(): string {
-  for (const candidate of [resolve(here, '../../../training'), resolve(here, '../../../../training')]) {
-    if (existsSync(join(candidate, 'pyproject.toml'))) return candidate;
-  }
+  const root = repositoryRoot();
+  if (root !== undefined && existsSync(join(root, 'training', 'pyproject.toml')))
+    return join(root, 'training');
   throw new LamError(
     'LAM_TrainingSetupError',
     'lam train needs the training/ Python project of the LAM toolkit repository, which is not beside this copy of lam. Run it from a clone of the repository (bash scripts/setup.sh installs training/.venv).',
@@ -145,7 +143,18 @@ function readConfig(file: string): TrainConfig {
   return validate(TrainConfig, raw, { record: `lam train config ${file}` });
 }
 
-type Row = { id: string; taskId: string; split: string; messages: { role: string; content: string }[] };
+/**
+ * A rendered sample: the chat, and what scoring it needs to rebuild the agent's constraint for the step
+ * (the application, and the labels the prompt listed after the budget).
+ */
+type Row = {
+  id: string;
+  taskId: string;
+  split: string;
+  app?: string;
+  labels: string[];
+  messages: { role: string; content: string }[];
+};
 
 /** Renders every training and evaluation sample of the config into `<out>/data` (phase 1, phase 2, parity prompts). */
 export async function renderTrainingData(
@@ -218,8 +227,8 @@ export async function renderTrainingData(
           { systemPrompt: null },
         );
         phase1[split].append({ ...sample, split });
-        counts[`phase1${split === 'train' ? 'Train' : 'Test'}`] =
-          (counts[`phase1${split === 'train' ? 'Train' : 'Test'}`] ?? 0) + 1;
+        const key = split === 'train' ? 'phase1Train' : 'phase1Test';
+        counts[key] = (counts[key] ?? 0) + 1;
       }
       for (const row of stepSamples(trajectory, split, config)) {
         if (row === 'cut') {
@@ -279,6 +288,8 @@ export function* stepSamples(
       id: `${trajectory.id}#${step.index}`,
       taskId: trajectory.taskId ?? trajectory.id,
       split,
+      ...(trajectory.application ? { app: trajectory.application } : {}),
+      labels: prompt.controls.map((c) => c.label),
       messages: [
         ...prompt.messages.map((m) => ({ role: m.role, content: messageText(m) })),
         { role: 'assistant', content: formatDecisionOutput(step.decision) },
@@ -365,11 +376,9 @@ export async function evaluateOffline(
     for await (const raw of readJsonl(samplesFile)) {
       if (options.maxSteps !== undefined && steps >= options.maxSteps) break;
       const row = raw as Row;
-      const app = /You act in (\w+)/.exec(row.messages[0]?.content ?? '')?.[1];
       const expected = JSON.parse(row.messages.at(-1)!.content) as Record<string, unknown>;
       const prompt = row.messages.slice(0, -1) as { role: 'system' | 'user'; content: string }[];
-      const labels = [...(prompt.at(-1)?.content ?? '').matchAll(/^\[([^\]]+)\] /gm)].map((m) => m[1]!);
-      const functionNames = functionNamesFor(registry, app === 'an' ? undefined : app);
+      const functionNames = functionNamesFor(registry, row.app);
       const started = performance.now();
       const result = await model.generate({
         messages: prompt,
@@ -378,7 +387,7 @@ export async function evaluateOffline(
           ? {}
           : {
               constraint: stepConstraint({
-                labels,
+                labels: row.labels,
                 functionNames,
                 statuses: STATUSES,
                 functionArgs: argumentSchemas(registry, [...functionNames, '']),

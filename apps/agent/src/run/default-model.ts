@@ -1,23 +1,18 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { parseModelSpec } from '@lam/runtime';
 import { LamError } from '@lam/schema';
+import { repositoryRoot } from './repo';
 import { type PromptSettings, promptSettingsOf } from './step-prompt';
 
 /** The name of the model `lam run` and `lam eval` use when no model is given: the project's own LAM. */
 export const DEFAULT_MODEL_NAME = 'lam-small';
 
-const here = dirname(fileURLToPath(import.meta.url));
-
 /** `models/` of this repository (beside apps/), where the shipped models live. */
 export function modelsDir(): string {
-  for (const candidate of [resolve(here, '../../../models'), resolve(here, '../../../../models')]) {
-    if (existsSync(candidate)) return candidate;
-  }
-  return resolve(here, '../../../models');
+  return join(repositoryRoot() ?? process.cwd(), 'models');
 }
 
 function sha256(bytes: Uint8Array): string {
