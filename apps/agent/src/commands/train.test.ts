@@ -203,7 +203,8 @@ describe('lam train on a tiny generated dataset', () => {
         messages: prompt.messages.map((m) => ({ role: m.role, content: m.content as string })),
         maxTokens: 200,
         constraint: stepConstraint({
-          labels: ['1', '2', '3'],
+          controls,
+          style: 'compact',
           functionNames: ['click_input', 'select_text'],
           statuses: ['CONTINUE', 'FINISH'],
         }),

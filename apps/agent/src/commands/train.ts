@@ -17,7 +17,7 @@ import {
   planningMetrics,
   type ScoredTask,
 } from '@lam/eval';
-import { formatDecisionOutput, messageText, safeParseDecision } from '@lam/prompts';
+import { formatDecisionOutput, lamDecisionTemplate, messageText, safeParseDecision } from '@lam/prompts';
 import { createModel } from '@lam/runtime';
 import {
   type DecisionStatus,
@@ -34,6 +34,7 @@ import {
   argumentSchemas,
   functionNamesFor,
   PromptSettings,
+  promptSettingsOf,
   renderStepPrompt,
   stepConstraint,
 } from '../run/step-prompt';
@@ -145,14 +146,14 @@ function readConfig(file: string): TrainConfig {
 
 /**
  * A rendered sample: the chat, and what scoring it needs to rebuild the agent's constraint for the step
- * (the application, and the labels the prompt listed after the budget).
+ * (the application, and the controls the prompt listed after the budget).
  */
 type Row = {
   id: string;
   taskId: string;
   split: string;
   app?: string;
-  labels: string[];
+  controls: { label: string; name: string }[];
   messages: { role: string; content: string }[];
 };
 
@@ -289,10 +290,10 @@ export function* stepSamples(
       taskId: trajectory.taskId ?? trajectory.id,
       split,
       ...(trajectory.application ? { app: trajectory.application } : {}),
-      labels: prompt.controls.map((c) => c.label),
+      controls: prompt.controls.map((c) => ({ label: c.label, name: c.name })),
       messages: [
         ...prompt.messages.map((m) => ({ role: m.role, content: messageText(m) })),
-        { role: 'assistant', content: formatDecisionOutput(step.decision) },
+        { role: 'assistant', content: formatDecisionOutput(step.decision, { style: config.prompt.style }) },
       ],
     };
   }
@@ -367,6 +368,7 @@ export async function evaluateOffline(
   options: { maxSteps?: number | undefined; constrained?: boolean } = {},
 ): Promise<OfflineResult> {
   const model = await createModel(`onnx:${modelDir}`);
+  const { style } = promptSettingsOf(modelDir);
   const registry = defaultActionRegistry;
   const byTask = new Map<string, ScoredTask['steps'][number][]>();
   let parseFailures = 0;
@@ -387,7 +389,8 @@ export async function evaluateOffline(
           ? {}
           : {
               constraint: stepConstraint({
-                labels: row.labels,
+                controls: row.controls,
+                style,
                 functionNames,
                 statuses: STATUSES,
                 functionArgs: argumentSchemas(registry, [...functionNames, '']),
@@ -532,8 +535,12 @@ export async function trainCommand(options: TrainCommandOptions, io: Io): Promis
   const dataDir = join(out, 'data');
   mkdirSync(out, { recursive: true });
 
-  // 1. The samples, rendered once per config (a changed config renders them again).
-  const stamp = JSON.stringify({ data: config.data, prompt: config.prompt });
+  // 1. The samples, rendered once per config and template version (a change renders them again).
+  const stamp = JSON.stringify({
+    data: config.data,
+    prompt: config.prompt,
+    template: lamDecisionTemplate.version,
+  });
   const stampFile = join(dataDir, 'rendered-from.json');
   let counts: Record<string, number>;
   if (existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp) {

@@ -205,7 +205,13 @@ export async function runAgent(options: RunAgentOptions): Promise<RunAgentResult
       const constraint =
         options.constrained === false
           ? undefined
-          : stepConstraint({ labels: controls.map((c) => c.label), functionNames, statuses, functionArgs });
+          : stepConstraint({
+              controls,
+              style: options.prompt?.style,
+              functionNames,
+              statuses,
+              functionArgs,
+            });
 
       let generation: GenerateResult | undefined;
       let decision: Decision | undefined;

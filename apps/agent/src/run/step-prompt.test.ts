@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createMemoryEnvironment } from '@lam/grounding/testing';
-import type { ChatMessage, GenerateOptions } from '@lam/runtime';
+import { type ChatMessage, type GenerateOptions, type JsonSchema, matchesConstraint } from '@lam/runtime';
 import { createScriptedModel } from '@lam/runtime/scripted';
 import { collectTrajectories, readJsonl, type TrajectoryLogRecord } from '@lam/schema';
 import { describe, expect, it } from 'vitest';
@@ -48,9 +48,11 @@ describe('one prompt for training and serving', () => {
       }),
     ]);
     const seen: ChatMessage[][] = [];
+    const constraints: JsonSchema[] = [];
     const model = Object.assign(Object.create(scripted), {
       generate: (options: GenerateOptions) => {
         seen.push(options.messages);
+        if (options.constraint) constraints.push(options.constraint);
         return scripted.generate(options);
       },
     });
@@ -74,10 +76,21 @@ describe('one prompt for training and serving', () => {
     for (const [i, sample] of samples.entries()) {
       if (sample === 'cut') throw new Error('the budget cut the step');
       expect(sample.messages.slice(0, -1)).toEqual(seen[i]);
-      expect(JSON.parse(sample.messages.at(-1)!.content).function).toBe(
-        i === 0 ? 'select_text' : 'click_input',
-      );
+      const target = sample.messages.at(-1)!.content;
+      expect(JSON.parse(target).function).toBe(i === 0 ? 'select_text' : 'click_input');
+      // The compact answer names the control before its label, and the agent's constraint at that step
+      // takes it, but not the same answer with another control's label.
+      expect(Object.keys(JSON.parse(target)).slice(0, 3)).toEqual([
+        'thought',
+        'control_name',
+        'control_label',
+      ]);
+      expect(matchesConstraint(constraints[i]!, target)).toBe(true);
     }
+    const other = samples[1] !== 'cut' && samples[1]!.messages.at(-1)!.content;
+    expect(matchesConstraint(constraints[1]!, (other as string).replace(`"${bold.label}"`, '"1"'))).toBe(
+      false,
+    );
     // The budget did cut the list (and kept the control the request names).
     const listed = (seen[1]!.at(-1)!.content as string).match(/^\[\d+\] /gm)!.length;
     expect(listed).toBeLessThan(60);

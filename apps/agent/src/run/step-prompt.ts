@@ -127,17 +127,25 @@ export function argumentSchemas(
 }
 
 /**
- * The decoding constraint of one step: a decision naming one of the prompt's labels (or none), one of
+ * The decoding constraint of one step: a decision naming one of the prompt's controls (or none), one of
  * the application's functions and a status, with `functionArgs` the arguments of the function it names.
+ * In the `compact` style (the project's own small model) the decision names a listed control and then
+ * one of that control's labels, as its training samples do; in the `paper` style the label is one of
+ * the listed labels and the name is free (a short schema for remote engines).
  */
 export function stepConstraint(options: {
-  labels: readonly string[];
+  controls: readonly Pick<ControlItem, 'label' | 'name'>[];
+  style?: PromptSettings['style'] | undefined;
   functionNames: readonly string[];
   statuses: readonly DecisionStatus[];
   functionArgs?: Record<string, Record<string, unknown>> | undefined;
 }): JsonSchema {
+  const control =
+    options.style === 'compact'
+      ? { controls: options.controls.map((c) => ({ label: c.label, name: c.name })), nameFirst: true }
+      : { controlLabels: options.controls.map((c) => c.label) };
   return decisionConstraint({
-    controlLabels: [...options.labels],
+    ...control,
     functionNames: [...options.functionNames],
     statuses: [...options.statuses],
     ...(options.functionArgs ? { functionArgs: options.functionArgs } : {}),

@@ -85,6 +85,29 @@ describe('the compact style', () => {
     );
   });
 
+  it('answers with the control name before its label, as the system message says', () => {
+    const inputs = decisionInputsFromTrajectory(trajectory, { step: 2 });
+    const output = trajectory.steps[1]!.decision;
+    const sample = renderDecisionSample({ ...inputs, output }, { style: 'compact', app: 'writer' });
+    expect(sample[0]!.content).toContain('Reply with one JSON object: thought, control_name, control_label,');
+    const answer = sample[2]!.content as string;
+    expect(Object.keys(JSON.parse(answer))).toEqual([
+      'thought',
+      'control_name',
+      'control_label',
+      'function',
+      'args',
+      'status',
+      'plan',
+    ]);
+    expect(JSON.parse(answer)).toEqual(JSON.parse(formatDecisionOutput(output)));
+    expect(Object.keys(JSON.parse(formatDecisionOutput(output))).slice(0, 3)).toEqual([
+      'thought',
+      'control_label',
+      'control_name',
+    ]);
+  });
+
   it('says when nothing was done and nothing is planned', () => {
     const [, user] = renderDecisionPrompt({ request: 'Save.', controls: [] }, { style: 'compact' });
     expect(user!.content).toBe('Request: Save.\nControls:\n\nDone: nothing yet\nPlan: none');

@@ -37,7 +37,8 @@ export interface DecisionRenderOptions extends RenderOptions {
    * `paper` (default): the paper's App. C prompt, with the full function list and JSON lists.
    * `compact`: the same inputs and the same answer in a short form for small models with a short
    * context (the project's own LAM): a two-line system message naming the functions, one line per
-   * control (`[3] Button "Bold"`), one line per previous step, one line per planned step.
+   * control (`[3] Button "Bold"`), one line per previous step, one line per planned step; the answer
+   * names the control before its label (see {@link formatDecisionOutput}).
    */
   style?: 'paper' | 'compact' | undefined;
 }
@@ -52,7 +53,7 @@ function compactSystem(options: DecisionRenderOptions): string {
     .map((d) => d.name)
     .filter((name) => name !== '');
   return [
-    `You act in ${options.app ?? 'an application'}, one function call on one listed control per step. Reply with one JSON object: thought, control_label, control_name, function, args, status (${statuses.join(' or ')}), plan.`,
+    `You act in ${options.app ?? 'an application'}, one function call on one listed control per step. Reply with one JSON object: thought, control_name, control_label, function, args, status (${statuses.join(' or ')}), plan.`,
     `Functions: ${functions.join(', ')}.`,
   ].join('\n');
 }
@@ -123,7 +124,7 @@ export const lamDecisionTemplate = definePromptTemplate<
   DecisionRenderOptions
 >({
   id: 'lam-decision',
-  version: '1.1.0',
+  version: '1.2.0',
   title: 'LAM decision: one step of control, function, status and plan (paper App. C)',
   stages: ['post-processing', 'training', 'offline-evaluation', 'inference', 'online-evaluation'],
   inputs: DecisionPromptInputs,
@@ -155,10 +156,18 @@ export type DecisionSampleInputs = z.input<typeof DecisionSampleInputs>;
 /**
  * The assistant text of a decision: the paper's seven keys (`thought, control_label,
  * control_name, function, args, status, plan`) as one line of JSON. `comment`, `questions`
- * and `observation` have no place in that format and are left out.
+ * and `observation` have no place in that format and are left out. In the `compact` style the
+ * control's name comes before its label: a small model writes the name of the control it means, and
+ * a decoding constraint tied to the listed controls then gives the label that goes with it.
  */
-export function formatDecisionOutput(decision: Decision): string {
-  return formatJson(toLamOutput(decision));
+export function formatDecisionOutput(
+  decision: Decision,
+  options: Pick<DecisionRenderOptions, 'style'> = {},
+): string {
+  const out = toLamOutput(decision);
+  if (options.style !== 'compact') return formatJson(out);
+  const { thought, control_name, control_label, ...rest } = out;
+  return formatJson({ thought, control_name, control_label, ...rest });
 }
 
 /**
@@ -174,7 +183,7 @@ export function renderDecisionSample(
   });
   return [
     ...lamDecisionTemplate.render(prompt, options),
-    { role: 'assistant', content: formatDecisionOutput(output) },
+    { role: 'assistant', content: formatDecisionOutput(output, options) },
   ];
 }
 

@@ -25,13 +25,27 @@ export interface PropNode {
 
 const ANY_KEYS = new Set(['description', 'title', '$schema', 'examples', 'default', '$comment']);
 
-/** Compiles a JSON Schema (the supported subset) into a tree the automaton walks. */
-export function compileSchema(schema: JsonSchema, path = ''): SchemaNode {
+/** Compiled nodes by schema object, within one compilation: a part shared by many branches compiles once. */
+type Compiled = Map<object, SchemaNode>;
+
+/**
+ * Compiles a JSON Schema (the supported subset) into a tree the automaton walks. A schema object that
+ * occurs more than once in it (the same `args` schema in every branch of a union) compiles once.
+ */
+export function compileSchema(schema: JsonSchema, path = '', compiled: Compiled = new Map()): SchemaNode {
   if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) {
     throw new LAM_ConstraintError(path, 'a schema must be an object');
   }
+  const known = compiled.get(schema);
+  if (known !== undefined) return known;
+  const node = compileNew(schema, path, compiled);
+  compiled.set(schema, node);
+  return node;
+}
+
+function compileNew(schema: JsonSchema, path: string, compiled: Compiled): SchemaNode {
   for (const key of ['anyOf', 'oneOf'] as const) {
-    if (key in schema) return compileUnion(schema[key], `${path}.${key}`);
+    if (key in schema) return compileUnion(schema[key], `${path}.${key}`, compiled);
   }
   for (const key of ['allOf', '$ref', 'not', 'pattern', 'if', 'patternProperties']) {
     if (key in schema) throw new LAM_ConstraintError(path, `"${key}" is not supported`);
@@ -62,7 +76,7 @@ export function compileSchema(schema: JsonSchema, path = ''): SchemaNode {
       const items =
         schema.items === undefined || schema.items === true
           ? ({ kind: 'any', min: 1 } as const)
-          : compileSchema(schema.items as JsonSchema, `${path}.items`);
+          : compileSchema(schema.items as JsonSchema, `${path}.items`, compiled);
       const minItems = nonNegative(schema.minItems, 0, `${path}.minItems`);
       const maxItems = nonNegative(schema.maxItems, Number.POSITIVE_INFINITY, `${path}.maxItems`);
       if (minItems > maxItems) throw new LAM_ConstraintError(path, 'minItems is above maxItems');
@@ -70,11 +84,11 @@ export function compileSchema(schema: JsonSchema, path = ''): SchemaNode {
       return { kind: 'array', items, minItems, maxItems, min };
     }
     case 'object':
-      return compileObject(schema, path);
+      return compileObject(schema, path, compiled);
     case undefined: {
       const meaningful = Object.keys(schema).filter((k) => !ANY_KEYS.has(k));
       if (meaningful.length === 0) return { kind: 'any', min: 1 };
-      if ('properties' in schema) return compileObject(schema, path);
+      if ('properties' in schema) return compileObject(schema, path, compiled);
       throw new LAM_ConstraintError(path, `no "type" and keys ${meaningful.join(', ')} are not understood`);
     }
     default:
@@ -82,7 +96,7 @@ export function compileSchema(schema: JsonSchema, path = ''): SchemaNode {
   }
 }
 
-function compileObject(schema: JsonSchema, path: string): SchemaNode {
+function compileObject(schema: JsonSchema, path: string, compiled: Compiled): SchemaNode {
   const properties = schema.properties;
   if (properties === undefined || Object.keys(properties as object).length === 0) {
     // No properties and no others allowed: only {}.
@@ -98,7 +112,7 @@ function compileObject(schema: JsonSchema, path: string): SchemaNode {
   }
   const props: PropNode[] = Object.entries(properties as Record<string, unknown>).map(([key, sub]) => ({
     keyJson: JSON.stringify(key),
-    node: compileSchema(sub as JsonSchema, `${path}.properties.${key}`),
+    node: compileSchema(sub as JsonSchema, `${path}.properties.${key}`, compiled),
     // Without "required" every listed property is written: a decision always has all its keys.
     required: required === undefined || (required as unknown[]).includes(key),
   }));
@@ -108,40 +122,65 @@ function compileObject(schema: JsonSchema, path: string): SchemaNode {
 
 /**
  * A union of objects told apart by a discriminator: branches with the same keys in the same order, the
- * same schemas up to the discriminator, and there a string constant (or enum) of each branch's own. The
- * properties after the discriminator follow the branch its value selects (a decision's `args` after its
- * `function`).
+ * same schemas up to the discriminator, and there a string constant (or enum). The properties after the
+ * discriminator follow the branch its value selects (a decision's `args` after its `function`). Branches
+ * that share a value are a union of their own, told apart by a later property (a decision's
+ * `control_label` after its `control_name`, then its `args` after its `function`).
  */
-function compileUnion(branches: unknown, path: string): SchemaNode {
+function compileUnion(branches: unknown, path: string, cache: Compiled): SchemaNode {
   const unsupported = (why: string) =>
     new LAM_ConstraintError(
       path,
-      `a union is supported only of objects with the same keys in the same order, told apart by a property that holds a different string constant in each branch (${why})`,
+      `a union is supported only of objects with the same keys in the same order, told apart by a property that holds a string constant in each branch (${why})`,
     );
   if (!Array.isArray(branches) || branches.length === 0) throw unsupported('it must be a non-empty array');
-  const compiled = branches.map((b, i) => compileSchema(b as JsonSchema, `${path}[${i}]`));
+  const compiled = branches.map((b, i) => compileSchema(b as JsonSchema, `${path}[${i}]`, cache));
   if (compiled.length === 1) return compiled[0]!;
   const objects = compiled.map((c) => (c.kind === 'object' ? c : undefined));
   if (objects.some((o) => o === undefined)) throw unsupported('a branch is not an object with properties');
   const first = objects[0]!.props;
   const keys = (props: readonly PropNode[]) =>
     props.map((p) => `${p.keyJson}${p.required ? '' : '?'}`).join(',');
-  if (objects.some((o) => keys(o!.props) !== keys(first)))
+  const firstKeys = keys(first);
+  if (objects.some((o) => o!.props !== first && keys(o!.props) !== firstKeys))
     throw unsupported('the branches have different keys');
   const sources = branches.map((b) => ((b as JsonSchema).properties ?? {}) as Record<string, unknown>);
   const names = Object.keys(sources[0]!);
   // The discriminator: the first property whose schemas differ between the branches.
-  const at = names.findIndex((name) => new Set(sources.map((s) => JSON.stringify(s[name]))).size > 1);
+  const differ = (name: string) =>
+    sources.some((s) => s[name] !== sources[0]![name]) &&
+    new Set(sources.map((s) => JSON.stringify(s[name]))).size > 1;
+  const at = names.findIndex(differ);
   if (at < 0) throw unsupported('the branches are the same');
-  const selects = new Map<string, readonly PropNode[]>();
-  for (const o of objects) {
+  const groups = new Map<string, { index: number; schema: JsonSchema }[]>();
+  objects.forEach((o, i) => {
     const tag = o!.props[at]!;
     if (tag.node.kind !== 'literals' || tag.node.options.some((v) => !v.startsWith('"')) || !tag.required)
       throw unsupported(`${tag.keyJson} is not a required string constant in every branch`);
     for (const value of tag.node.options) {
-      if (selects.has(value)) throw unsupported(`two branches hold ${value} in ${tag.keyJson}`);
-      selects.set(value, o!.props);
+      // The branch as it reads once the discriminator holds this value.
+      const narrowed =
+        tag.node.options.length === 1
+          ? (branches[i] as JsonSchema)
+          : {
+              ...(branches[i] as JsonSchema),
+              properties: { ...sources[i], [names[at]!]: { const: JSON.parse(value) as string } },
+            };
+      groups.set(value, [...(groups.get(value) ?? []), { index: i, schema: narrowed }]);
     }
+  });
+  const selects = new Map<string, readonly PropNode[]>();
+  for (const [value, group] of groups) {
+    // Past the discriminator only the properties after it are read: a lone branch serves as compiled.
+    const merged =
+      group.length === 1
+        ? objects[group[0]!.index]!
+        : compileUnion(
+            group.map((g) => g.schema),
+            `${path}<${value}>`,
+            cache,
+          );
+    selects.set(value, (merged as Extract<SchemaNode, { kind: 'object' }>).props);
   }
   // The merged object reads like the branch with the shortest completion from the discriminator on, so
   // that the shortest completions before it are exact; the discriminator holds every branch's values.

@@ -329,6 +329,75 @@ describe('decisionConstraint', () => {
     });
   });
 
+  it('ties control_name to control_label when given the controls, in either order', () => {
+    const controls = [
+      { label: '1', name: 'Bold' },
+      { label: '2', name: 'Italic' },
+      { label: '3', name: '' },
+      { label: '4', name: '' },
+    ];
+    const text = (d: Record<string, unknown>) => JSON.stringify(d);
+    const paper = decisionConstraint({
+      controls,
+      functionNames: ['click_input', 'set_edit_text'],
+      functionArgs,
+    });
+    const ok = (
+      schema: typeof paper,
+      label: string,
+      name: string,
+      fn = 'click_input',
+      args: object = { button: 'left', double: false },
+    ) =>
+      matchesConstraint(
+        schema,
+        text(
+          schema === paper
+            ? { ...validDecision, control_label: label, control_name: name, function: fn, args }
+            : {
+                thought: 'x',
+                control_name: name,
+                control_label: label,
+                function: fn,
+                args,
+                status: 'CONTINUE',
+                plan: [],
+              },
+        ),
+      );
+    expect(ok(paper, '1', 'Bold')).toBe(true);
+    expect(ok(paper, '1', 'Italic')).toBe(false);
+    expect(ok(paper, '3', '')).toBe(true);
+    expect(ok(paper, '', '', '', {})).toBe(true);
+    expect(ok(paper, '2', 'Italic', 'set_edit_text', { text: 'a' })).toBe(true);
+    expect(ok(paper, '2', 'Italic', 'set_edit_text', { button: 'left' })).toBe(false);
+
+    const nameFirst = decisionConstraint({
+      controls,
+      nameFirst: true,
+      functionNames: ['click_input', 'set_edit_text'],
+      functionArgs,
+    });
+    expect(ok(nameFirst, '2', 'Italic')).toBe(true);
+    expect(ok(nameFirst, '1', 'Italic')).toBe(false);
+    expect(ok(nameFirst, '2', 'Underline')).toBe(false);
+    // A name shared by several controls leaves the choice among their labels.
+    expect(ok(nameFirst, '4', '')).toBe(true);
+    expect(ok(nameFirst, '', '', '', {})).toBe(true);
+    expect(ok(nameFirst, '2', 'Italic', 'set_edit_text', { text: 'a' })).toBe(true);
+    expect(ok(nameFirst, '2', 'Italic', 'set_edit_text', {})).toBe(false);
+    // Once the name is written, the only label that may follow is its own.
+    const compiled = compileConstraint(nameFirst);
+    let state: State | null = initialState(compiled.root);
+    for (const ch of '{"thought": "x", "control_name": "Italic", "control_label": "') {
+      const next = advanceText(state, ch, compiled.options);
+      if (next === REJECT) throw new Error(`rejected ${ch}`);
+      state = next;
+    }
+    expect(advanceText(state, '1', compiled.options)).toBe(REJECT);
+    expect(advanceText(state, '2', compiled.options)).not.toBe(REJECT);
+  });
+
   it('rejects bad options with the fix', () => {
     expect(() => decisionConstraint({ controlLabels: 'a' } as never)).toThrow(/controlLabels/);
     expect(() => decisionConstraint({ controlLabels: [], functionNames: [], allowEmpty: false })).toThrow(
