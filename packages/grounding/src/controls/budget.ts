@@ -32,6 +32,7 @@ function words(text: string): string[] {
 const INTERACTIVITY: Record<string, number> = {
   Edit: 0.5,
   Document: 0.5,
+  Table: 0.5,
   ComboBox: 0.5,
   Button: 0.4,
   MenuItem: 0.4,
@@ -59,7 +60,7 @@ export interface RelevanceQuery {
  * How useful a control probably is for the next step, higher is better (0 to about 3):
  * 2 × the share of the control's name words that occur in the request or plan (words of 4+
  * letters also match by prefix, so "bold" matches "bolded"), plus an interactivity weight by
- * type (edits and combo boxes 0.5, buttons and menu items 0.4, ... others 0.1), plus 0.3 when
+ * type (edits, documents, tables and combo boxes 0.5, buttons and menu items 0.4, ... others 0.1), plus 0.3 when
  * focused, minus 0.3 when disabled and 0.2 when unnamed.
  */
 export function controlRelevance(control: Control, query: RelevanceQuery | Set<string>): number {

@@ -114,6 +114,17 @@ describe('token budget', () => {
     expect(bold).toBeGreaterThan(link);
   });
 
+  it("ranks a document's own area (a Writer document, a Calc sheet) with the edits, above unnamed toolbar buttons", () => {
+    const sheet = controlRelevance(
+      { label: '1', name: 'Sheet Budget', type: 'Table' },
+      { request: 'Sum B2:B9' },
+    );
+    const doc = controlRelevance({ label: '2', name: 'Report', type: 'Document' }, { request: 'Sum B2:B9' });
+    const button = controlRelevance({ label: '3', name: 'Sort', type: 'Button' }, { request: 'Sum B2:B9' });
+    expect(sheet).toBe(doc);
+    expect(sheet).toBeGreaterThan(button);
+  });
+
   it('keeps the list within the budget, dropping the least relevant, keeping labels and order', () => {
     const many: Control[] = labelControls(
       Array.from({ length: 200 }, (_, i) => ({
