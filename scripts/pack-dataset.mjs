@@ -3,7 +3,7 @@
 // manifest, and a README.md (a dataset card) made from card.json. `readGeneratedDataset` reads the
 // packed folder as it reads a generated one.
 //
-// Usage: node scripts/pack-dataset.mjs <generated folder> [<dataset folder>] [--log <generate log>] [--note <text>]
+// Usage: node scripts/pack-dataset.mjs <generated folder> [<dataset folder>] [--log <generate log>[,<log of a resumed run>...]] [--seconds <n>] [--note <text>]
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -37,11 +37,13 @@ for (const name of readdirSync(source).filter((f) => f.endsWith('.jsonl'))) {
 }
 
 const card = JSON.parse(readFileSync(join(source, 'card.json'), 'utf8'));
-const log = flag('--log');
-if (log && existsSync(log)) {
-  const seconds = /(\d+) s, [\d.]+ verified per minute/.exec(readFileSync(log, 'utf8'))?.[1];
-  if (seconds) card.generationSeconds = Number(seconds);
-}
+// The generation time: the sum over the logs of the runs that made the folder (a resumed run has two).
+const logs = (flag('--log') ?? '').split(',').filter((f) => f !== '' && existsSync(f));
+const seconds = logs.map((f) => /(\d+) s, [\d.]+ verified per minute/.exec(readFileSync(f, 'utf8'))?.[1]);
+if (logs.length > 0 && seconds.every((s) => s !== undefined))
+  card.generationSeconds = seconds.reduce((n, s) => n + Number(s), 0);
+// A run stopped by a kill prints no summary: --seconds gives the whole generation time instead.
+if (flag('--seconds')) card.generationSeconds = Number(flag('--seconds'));
 if (flag('--note')) card.note = flag('--note');
 writeFileSync(join(target, 'card.json'), `${JSON.stringify(card, null, 2)}\n`);
 
