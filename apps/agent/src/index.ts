@@ -45,6 +45,7 @@ export { type RunAgentOptions, type RunAgentResult, runAgent } from './run/agent
 export {
   PromptSettings,
   promptSettingsOf,
+  quotedPhrases,
   renderStepPrompt,
   type StepPrompt,
   type StepPromptInput,

@@ -211,6 +211,7 @@ export async function runAgent(options: RunAgentOptions): Promise<RunAgentResult
               functionNames,
               statuses,
               functionArgs,
+              request: options.request,
             });
 
       let generation: GenerateResult | undefined;

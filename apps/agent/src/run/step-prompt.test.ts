@@ -4,10 +4,11 @@ import { join } from 'node:path';
 import { createMemoryEnvironment } from '@lam/grounding/testing';
 import { type ChatMessage, type GenerateOptions, type JsonSchema, matchesConstraint } from '@lam/runtime';
 import { createScriptedModel } from '@lam/runtime/scripted';
-import { collectTrajectories, readJsonl, type TrajectoryLogRecord } from '@lam/schema';
+import { collectTrajectories, defaultActionRegistry, readJsonl, type TrajectoryLogRecord } from '@lam/schema';
 import { describe, expect, it } from 'vitest';
 import { stepSamples } from '../commands/train';
 import { runAgent } from './agent-loop';
+import { argumentSchemas, functionNamesFor, quotedPhrases, stepConstraint } from './step-prompt';
 
 const answer = (o: Record<string, unknown>) =>
   JSON.stringify({
@@ -95,5 +96,44 @@ describe('one prompt for training and serving', () => {
     const listed = (seen[1]!.at(-1)!.content as string).match(/^\[\d+\] /gm)!.length;
     expect(listed).toBeLessThan(60);
     expect(seen[1]!.at(-1)!.content).toContain('"Bold"');
+  });
+});
+
+describe('the text a decision selects', () => {
+  const registry = defaultActionRegistry;
+  const functionNames = functionNamesFor(registry, 'writer');
+  const constraint = (request: string) =>
+    stepConstraint({
+      controls: [{ label: '1', name: 'Bold' }],
+      style: 'compact',
+      functionNames,
+      statuses: ['CONTINUE', 'FINISH'],
+      functionArgs: argumentSchemas(registry, [...functionNames, '']),
+      request,
+    });
+  const select = (text: string) =>
+    JSON.stringify({
+      thought: 'x',
+      control_name: '',
+      control_label: '',
+      function: 'select_text',
+      args: { text },
+      status: 'CONTINUE',
+      plan: [],
+    });
+
+  it('finds the phrases a request quotes', () => {
+    expect(quotedPhrases('Make "Budget 2027" bold and “Q3” italic, then "Budget 2027" red')).toEqual([
+      'Budget 2027',
+      'Q3',
+    ]);
+    expect(quotedPhrases('Make the title bold')).toEqual([]);
+  });
+
+  it('is one of the quoted phrases when the request quotes any, and free otherwise', () => {
+    const quoted = constraint('Make "Budget 2027" bold.');
+    expect(matchesConstraint(quoted, select('Budget 2027'))).toBe(true);
+    expect(matchesConstraint(quoted, select('Budget 2026'))).toBe(false);
+    expect(matchesConstraint(constraint('Make the title bold.'), select('Budget 2026'))).toBe(true);
   });
 });

@@ -126,12 +126,24 @@ export function argumentSchemas(
   return out;
 }
 
+/** The phrases a request quotes ("…", “…”), in order, without repeats. */
+export function quotedPhrases(request: string): string[] {
+  const found = [...request.matchAll(/"([^"]+)"|\u201c([^\u201d]+)\u201d/g)].map((m) =>
+    (m[1] ?? m[2])!.trim(),
+  );
+  return [...new Set(found.filter((q) => q !== ''))];
+}
+
 /**
  * The decoding constraint of one step: a decision naming one of the prompt's controls (or none), one of
  * the application's functions and a status, with `functionArgs` the arguments of the function it names.
  * In the `compact` style (the project's own small model) the decision names a listed control and then
  * one of that control's labels, as its training samples do; in the `paper` style the label is one of
  * the listed labels and the name is free (a short schema for remote engines).
+ *
+ * Given the `request` and argument schemas, text to select (`select_text`) is one of the phrases the
+ * request quotes, when it quotes any: the only text of the document the model can know of is the text
+ * the user wrote down, and a small model copies it badly. A request that quotes nothing leaves it free.
  */
 export function stepConstraint(options: {
   controls: readonly Pick<ControlItem, 'label' | 'name'>[];
@@ -139,15 +151,26 @@ export function stepConstraint(options: {
   functionNames: readonly string[];
   statuses: readonly DecisionStatus[];
   functionArgs?: Record<string, Record<string, unknown>> | undefined;
+  request?: string | undefined;
 }): JsonSchema {
   const control =
     options.style === 'compact'
       ? { controls: options.controls.map((c) => ({ label: c.label, name: c.name })), nameFirst: true }
       : { controlLabels: options.controls.map((c) => c.label) };
+  let functionArgs = options.functionArgs;
+  const quotes = options.request === undefined ? [] : quotedPhrases(options.request);
+  const select = functionArgs?.select_text;
+  if (functionArgs && select && quotes.length > 0) {
+    const properties = (select.properties ?? {}) as Record<string, unknown>;
+    functionArgs = {
+      ...functionArgs,
+      select_text: { ...select, properties: { ...properties, text: { type: 'string', enum: quotes } } },
+    };
+  }
   return decisionConstraint({
     ...control,
     functionNames: [...options.functionNames],
     statuses: [...options.statuses],
-    ...(options.functionArgs ? { functionArgs: options.functionArgs } : {}),
+    ...(functionArgs ? { functionArgs } : {}),
   });
 }
