@@ -3,7 +3,7 @@
 // README.md) whose figures come from the training run's results.json and from `lam eval` runs.
 //
 // Usage: node scripts/ship-model.mjs --run <lam train --out folder> [--lam lam2]
-//          [--heldout <lam eval run folder>] [--office <lam eval run folder>] [--force]
+//          [--heldout <lam eval run folder>] [--office <lam eval run folder>] [--note <text>] [--force]
 // It refuses to replace a shipped model whose offline held-out TSR is higher, unless --force.
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -185,17 +185,15 @@ ${
   (heldoutOnline?.tsr ?? 0) < 0.6
     ? `This version falls far short of the targets it is measured against (offline held-out Object Acc ≥ 85 %, Operation Acc ≥ 95 %,
 Status Acc ≥ 95 %, TSR ≥ 75 %; online TSR ≥ 60 %; median step latency < 1 s). It was trained on ${results.counts?.phase2Train ?? '?'} phase-2 steps for
-${phases.find((p) => p.name === '2')?.steps ?? '?'} optimiser steps, and its phase-2 loss had not levelled off. Its decisions are well-formed (constrained
-decoding) but often name a control whose name does not match its label, repeat an action, or write long thoughts
-(hence the latency). It is shipped because it is the project's only trained model (the default before it had random weights);
-on these figures it is not yet useful, and the next versions need far more generated data and longer training.`
+${phases.find((p) => p.name === '2')?.steps ?? '?'} optimiser steps. Its offline held-out TSR is not below that of the version it replaced (ship-model refuses a worse one).${flag('--note') ? `\n\n${flag('--note')}` : ''}`
     : 'It meets the online target of the held-out suite.'
 }
 
 ## Limits
 - Trained only on what the generated dataset covers (its skills and LibreOffice 7.4's controls); requests
   outside those skills are not expected to work.
-- Text only: it sees the control list, not the screen.
+- Text only: it sees the control list, not the screen and not the document's text, so a request that
+  describes its target ("the third paragraph", "the row for March") instead of quoting it cannot be served.
 - The offline figures are teacher-forced (the recorded history); the online figures are the real measure.
 `,
 );
