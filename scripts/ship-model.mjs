@@ -3,7 +3,7 @@
 // README.md) whose figures come from the training run's results.json and from `lam eval` runs.
 //
 // Usage: node scripts/ship-model.mjs --run <lam train --out folder> [--lam lam2]
-//          [--heldout <lam eval run folder>] [--office <lam eval run folder>] [--note <text>] [--force]
+//          [--heldout <lam eval run folder>] [--office <lam eval run folder>] [--note <text>] [--online-command <how the eval runs were made>] [--force]
 // It refuses to replace a shipped model whose offline held-out TSR is higher, unless --force.
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -126,8 +126,10 @@ const card = {
   parity: JSON.parse(readFileSync(join(source, 'parity.json'), 'utf8')).maxAbsLogitDiff,
   commands: {
     train: `node apps/agent/dist/cli.js train training/configs/${results.name}.json --out ${run}`,
-    online:
+    online: flag(
+      '--online-command',
       'bash scripts/main.sh (lam eval of this model on datasets/office/heldout-suite and on the office suite)',
+    ),
     ship: 'node scripts/ship-model.mjs --run <train run> --heldout <eval run> --office <eval run>',
   },
 };
