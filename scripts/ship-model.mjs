@@ -154,7 +154,7 @@ writeFileSync(
 A ${(params / 1e6).toFixed(1)} M-parameter Llama decoder trained from scratch by \`lam train\` (training/configs/${results.name}.json)
 through the phases ${phases.map((p) => p.name).join(', ')} (pretrain: language modelling on the help text; 1: task → plan; 2: state → action), exported to ONNX (float32, key-value cache) for
 \`@lam/runtime\`. \`lam run\` and \`lam eval\` use it when no \`--model\` is given. Its prompt is the compact style of
-\`@lam/prompts\`' decision template with a ${card.prompt.controlTokens ?? 'unlimited'}-token control budget (prompt.json); its answers
+\`@lam/prompts\`' decision template with a ${card.prompt.controlTokens ?? 'unlimited'}-token control budget${card.prompt.documentTokens ? ` and the document shown within ${card.prompt.documentTokens} tokens` : ''} (prompt.json); its answers
 are the paper's seven-key decision JSON, decoded under the decision constraint. Every figure below is in
 model-card.json and comes from the commands listed there.
 
@@ -194,8 +194,13 @@ ${phases.find((p) => p.name === '2')?.steps ?? '?'} optimiser steps. Its offline
 ## Limits
 - Trained only on what the generated dataset covers (its skills and LibreOffice 7.4's controls); requests
   outside those skills are not expected to work.
-- Text only: it sees the control list, not the screen and not the document's text, so a request that
-  describes its target ("the third paragraph", "the row for March") instead of quoting it cannot be served.
+${
+  card.prompt.documentTokens
+    ? `- Text only: it sees the control list and the document's text (Writer paragraphs, Calc's used range), not
+  the screen; a document longer than its budget is cut, and what is cut cannot be acted on.`
+    : `- Text only: it sees the control list, not the screen and not the document's text, so a request that
+  describes its target ("the third paragraph", "the row for March") instead of quoting it cannot be served.`
+}
 - The offline figures are teacher-forced (the recorded history); the online figures are the real measure.
 `,
 );

@@ -43,7 +43,10 @@ export {
 } from './config';
 export { type RunAgentOptions, type RunAgentResult, runAgent } from './run/agent-loop';
 export {
+  cellReferences,
+  type PreviousStep,
   PromptSettings,
+  previousStepOf,
   promptSettingsOf,
   quotedPhrases,
   renderStepPrompt,

@@ -36,6 +36,19 @@ export interface ActionDefinition<Name extends string = string, Args extends z.Z
   apps?: readonly string[];
   /** What the function returns as its result text. */
   returns?: string;
+  /**
+   * Arguments whose value is written in the step's context, by where: `text`, a phrase the request
+   * quotes ("…" or “…”) or a paragraph of the document shown to the model; `cells`, an A1 cell or range
+   * the request names (`B2:B7`) or a row, column or cell of the sheet shown. A decoder may keep such an
+   * argument to those values (see the agent's `stepConstraint`).
+   */
+  fromContext?: Readonly<Record<string, 'text' | 'cells'>>;
+  /**
+   * The function only changes what is selected. Right after a selection that succeeded, another one
+   * is never needed (it would replace the first without anything done to it), so a step loop may rule
+   * it out.
+   */
+  selects?: boolean;
   examples: readonly ActionExample[];
 }
 
@@ -225,7 +238,10 @@ export const selectText = defineAction({
   control: 'none',
   category: 'app',
   apps: ['word', 'writer'],
-  returns: '"Text {text} is selected." or "Text {text} is not found."',
+  returns:
+    '"Text {text} is selected."; an error "Text {text} is not found." when the document has no such text',
+  fromContext: { text: 'text' },
+  selects: true,
   examples: [{ description: 'Select a title before formatting it.', args: { text: 'Quarterly report' } }],
 });
 
@@ -249,7 +265,9 @@ export const selectTable = defineAction({
   control: 'none',
   category: 'app',
   apps: ['word', 'writer'],
-  returns: '"Table {n} is selected." or "Table number {n} is out of range."',
+  returns:
+    '"Table {n} is selected."; an error "Table number {n} is out of range." when there is no such table',
+  selects: true,
   examples: [{ description: 'Select the first table.', args: { number: 1 } }],
 });
 
@@ -300,6 +318,8 @@ export const selectRange = defineAction({
   category: 'app',
   apps: ['calc', 'excel'],
   returns: '"Range {range} is selected."',
+  fromContext: { range: 'cells' },
+  selects: true,
   examples: [{ description: 'Select the header row.', args: { range: 'A1:D1' } }],
 });
 

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { safeParseDecision } from '@lam/prompts';
 import { createModel } from '@lam/runtime';
-import type { Decision, TrajectoryLogRecord } from '@lam/schema';
+import { type Decision, defaultActionRegistry, type TrajectoryLogRecord } from '@lam/schema';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { promptSettingsOf, renderStepPrompt, stepConstraint } from '../run/step-prompt';
+import { type PreviousStep, promptSettingsOf, renderStepPrompt, stepConstraint } from '../run/step-prompt';
 import { renderOptionsFor, renderTrainingData, TrainConfig, trainCommand } from './train';
 
 const NAMES = ['Bold', 'Italic', 'Underline', 'Align Center', 'Save', 'Font Size', 'Strikethrough', 'Undo'];
@@ -241,17 +241,21 @@ describe('lam train on a tiny generated dataset', () => {
   }, 120_000);
 });
 
-describe('the committed dataset keeps its held-out split out of training', () => {
-  it('renders datasets/office: no held-out task, request or start document reaches a training file', async () => {
-    const repo = join(import.meta.dirname, '../../../..');
-    const dataset = join(repo, 'datasets', 'office');
-    const data = join(mkdtempSync(join(tmpdir(), 'lam-train-leak-')), 'data');
+describe('the committed dataset, rendered', () => {
+  const repo = join(import.meta.dirname, '../../../..');
+  const dataset = join(repo, 'datasets', 'office');
+  const data = join(mkdtempSync(join(tmpdir(), 'lam-train-leak-')), 'data');
+  let counts: Record<string, number>;
+  beforeAll(async () => {
     const config = TrainConfig.parse({
       name: 'leak',
       data: { datasets: [dataset], help: false },
       training: {},
     });
-    const counts = await renderTrainingData(config, repo, data, { log: () => {} });
+    counts = await renderTrainingData(config, repo, data, { log: () => {} });
+  }, 120_000);
+
+  it('keeps the held-out split out: no held-out task, request or start document reaches a training file', () => {
     expect(counts.phase2Train).toBeGreaterThan(500);
     expect(counts.phase2Heldout).toBeGreaterThan(100);
 
@@ -276,5 +280,28 @@ describe('the committed dataset keeps its held-out split out of training', () =>
       .trim()
       .split('\n'))
       expect(train).not.toContain(`"taskId":"${JSON.parse(row).taskId}"`);
-  }, 120_000);
+  });
+
+  it('carries what the agent constraint needs, and no expert step is a selection right after one', () => {
+    const rows = ['train', 'test', 'heldout'].flatMap((split) =>
+      readFileSync(join(data, 'phase2', `${split}.jsonl`), 'utf8')
+        .trim()
+        .split('\n')
+        .map(
+          (l) =>
+            JSON.parse(l) as { request?: string; previous?: PreviousStep; messages: { content: string }[] },
+        ),
+    );
+    const selects = (name: string) => defaultActionRegistry.get(name)?.selects === true;
+    let afterSelection = 0;
+    for (const row of rows) {
+      expect(row.request).toBeTruthy();
+      const expected = JSON.parse(row.messages.at(-1)!.content) as { function: string };
+      if (row.previous?.ok && selects(row.previous.function)) {
+        afterSelection++;
+        expect(selects(expected.function), row.request).toBe(false);
+      }
+    }
+    expect(afterSelection).toBeGreaterThan(500);
+  });
 });

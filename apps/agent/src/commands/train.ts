@@ -33,7 +33,9 @@ import { repositoryRoot } from '../run/repo';
 import {
   argumentSchemas,
   functionNamesFor,
+  type PreviousStep,
   PromptSettings,
+  previousStepOf,
   promptSettingsOf,
   renderStepPrompt,
   stepConstraint,
@@ -146,13 +148,17 @@ function readConfig(file: string): TrainConfig {
 
 /**
  * A rendered sample: the chat, and what scoring it needs to rebuild the agent's constraint for the step
- * (the application, and the controls the prompt listed after the budget).
+ * (the application, the request, the controls the prompt listed after the budget, the step before).
  */
 type Row = {
   id: string;
   taskId: string;
   split: string;
   app?: string;
+  request?: string;
+  /** The document text the prompt showed, when its settings show one. */
+  document?: string;
+  previous?: PreviousStep;
   controls: { label: string; name: string }[];
   messages: { role: string; content: string }[];
 };
@@ -277,7 +283,12 @@ export function* stepSamples(
     const controls = step.observation?.controls;
     if (controls === undefined) continue;
     const prompt = renderStepPrompt(
-      { request: trajectory.request, controls, history: trajectory.steps.slice(0, i) },
+      {
+        request: trajectory.request,
+        controls,
+        history: trajectory.steps.slice(0, i),
+        document: step.observation?.canvasText,
+      },
       { render: renderOptionsFor(trajectory.application), prompt: config.prompt },
     );
     const label = step.decision.controlLabel;
@@ -290,6 +301,9 @@ export function* stepSamples(
       taskId: trajectory.taskId ?? trajectory.id,
       split,
       ...(trajectory.application ? { app: trajectory.application } : {}),
+      request: trajectory.request,
+      ...(prompt.document === undefined ? {} : { document: prompt.document }),
+      ...(i > 0 ? { previous: previousStepOf(trajectory.steps.slice(0, i))! } : {}),
       controls: prompt.controls.map((c) => ({ label: c.label, name: c.name })),
       messages: [
         ...prompt.messages.map((m) => ({ role: m.role, content: messageText(m) })),
@@ -394,6 +408,10 @@ export async function evaluateOffline(
                 functionNames,
                 statuses: STATUSES,
                 functionArgs: argumentSchemas(registry, [...functionNames, '']),
+                request: row.request,
+                document: row.document,
+                previous: row.previous,
+                registry,
               }),
             }),
       });

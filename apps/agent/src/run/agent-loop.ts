@@ -18,6 +18,7 @@ import {
   argumentSchemas,
   functionNamesFor,
   type PromptSettings,
+  previousStepOf,
   renderStepPrompt,
   stepConstraint,
 } from './step-prompt';
@@ -197,7 +198,12 @@ export async function runAgent(options: RunAgentOptions): Promise<RunAgentResult
       envMs += now() - t;
 
       const prompt = renderStepPrompt(
-        { request: options.request, controls: observation.controls, history: steps },
+        {
+          request: options.request,
+          controls: observation.controls,
+          history: steps,
+          document: observation.canvasText,
+        },
         { render, ...(options.prompt ? { prompt: options.prompt } : {}) },
       );
       const controls = prompt.controls;
@@ -212,6 +218,9 @@ export async function runAgent(options: RunAgentOptions): Promise<RunAgentResult
               statuses,
               functionArgs,
               request: options.request,
+              document: prompt.document,
+              previous: previousStepOf(steps),
+              registry,
             });
 
       let generation: GenerateResult | undefined;

@@ -8,7 +8,15 @@ import { collectTrajectories, defaultActionRegistry, readJsonl, type TrajectoryL
 import { describe, expect, it } from 'vitest';
 import { stepSamples } from '../commands/train';
 import { runAgent } from './agent-loop';
-import { argumentSchemas, functionNamesFor, quotedPhrases, stepConstraint } from './step-prompt';
+import {
+  argumentSchemas,
+  cellReferences,
+  contextValues,
+  functionNamesFor,
+  type PreviousStep,
+  quotedPhrases,
+  stepConstraint,
+} from './step-prompt';
 
 const answer = (o: Record<string, unknown>) =>
   JSON.stringify({
@@ -30,7 +38,11 @@ describe('one prompt for training and serving', () => {
       type: i % 3 === 0 ? 'Edit' : 'Button',
       ...(i % 7 === 0 ? { states: { focused: true } } : i % 5 === 0 ? { states: { enabled: false } } : {}),
     }));
-    const environment = createMemoryEnvironment({ application: 'writer', controls });
+    const environment = createMemoryEnvironment({
+      application: 'writer',
+      controls,
+      canvasText: 'Title\nThe quarterly figures are in.',
+    });
     const observed = await environment.observe();
     const bold = observed.controls.find((c) => c.name === 'Bold')!;
     const scripted = createScriptedModel([
@@ -58,7 +70,7 @@ describe('one prompt for training and serving', () => {
       },
     });
     const trajectoryFile = join(mkdtempSync(join(tmpdir(), 'lam-prompt-')), 'trajectory.jsonl');
-    const prompt = { style: 'compact' as const, controlTokens: 120 };
+    const prompt = { style: 'compact' as const, controlTokens: 120, documentTokens: 60 };
     const run = await runAgent({
       request: 'Make the title bold.',
       environment,
@@ -66,6 +78,7 @@ describe('one prompt for training and serving', () => {
       trajectoryFile,
       app: 'writer',
       prompt,
+      constrainArgs: true,
     });
     expect(run.status).toBe('finished');
 
@@ -92,6 +105,10 @@ describe('one prompt for training and serving', () => {
     expect(matchesConstraint(constraints[1]!, (other as string).replace(`"${bold.label}"`, '"1"'))).toBe(
       false,
     );
+    // The document is shown, numbered, and the text to select is one of its paragraphs.
+    expect(seen[0]!.at(-1)!.content).toContain('\nDocument:\n1 Title\n2 The quarterly figures are in.\n');
+    const first = samples[0] !== 'cut' && samples[0]!.messages.at(-1)!.content;
+    expect(matchesConstraint(constraints[0]!, (first as string).replace('"Title"', '"Titles"'))).toBe(false);
     // The budget did cut the list (and kept the control the request names).
     const listed = (seen[1]!.at(-1)!.content as string).match(/^\[\d+\] /gm)!.length;
     expect(listed).toBeLessThan(60);
@@ -135,5 +152,107 @@ describe('the text a decision selects', () => {
     expect(matchesConstraint(quoted, select('Budget 2027'))).toBe(true);
     expect(matchesConstraint(quoted, select('Budget 2026'))).toBe(false);
     expect(matchesConstraint(constraint('Make the title bold.'), select('Budget 2026'))).toBe(true);
+  });
+});
+
+describe('the cells a decision selects', () => {
+  const registry = defaultActionRegistry;
+  const functionNames = functionNamesFor(registry, 'calc');
+  const constraint = (request: string, previous?: PreviousStep) =>
+    stepConstraint({
+      controls: [{ label: '1', name: 'Bold' }],
+      style: 'compact',
+      functionNames,
+      statuses: ['CONTINUE', 'FINISH'],
+      functionArgs: argumentSchemas(registry, [...functionNames, '']),
+      request,
+      previous,
+    });
+  const decision = (fn: string, args: Record<string, unknown>, control = { name: '', label: '' }) =>
+    JSON.stringify({
+      thought: 'x',
+      control_name: control.name,
+      control_label: control.label,
+      function: fn,
+      args,
+      status: 'CONTINUE',
+      plan: [],
+    });
+
+  it('finds the cells and ranges a request names', () => {
+    expect(cellReferences('Sort A2:C5 by B, then put =SUM(B2:B5) in B6 and bold A2:C5')).toEqual([
+      'A2:C5',
+      'B2:B5',
+      'B6',
+    ]);
+    expect(cellReferences('Make the header row bold')).toEqual([]);
+  });
+
+  it('is one of the named ranges when the request names any, and free otherwise', () => {
+    const named = constraint('Show C2:C6 as money.');
+    expect(matchesConstraint(named, decision('select_range', { range: 'C2:C6' }))).toBe(true);
+    expect(matchesConstraint(named, decision('select_range', { range: 'A1:C1' }))).toBe(false);
+    // Only the declared argument is bound: where to write is free.
+    expect(matchesConstraint(named, decision('set_cell_values', { start: 'D1', values: [[1]] }))).toBe(true);
+    expect(
+      matchesConstraint(constraint('Bold the header row.'), decision('select_range', { range: 'A1:C1' })),
+    ).toBe(true);
+  });
+
+  it('rules out a second selection right after one that worked, and not after one that failed', () => {
+    const request = 'Make the header row bold.';
+    const select = decision('select_range', { range: 'A1:C1' });
+    const click = decision('click_input', { button: 'left', double: false }, { name: 'Bold', label: '1' });
+    const afterSelection = constraint(request, { function: 'select_range', ok: true });
+    expect(matchesConstraint(afterSelection, select)).toBe(false);
+    expect(matchesConstraint(afterSelection, click)).toBe(true);
+    expect(matchesConstraint(constraint(request, { function: 'select_range', ok: false }), select)).toBe(
+      true,
+    );
+    expect(matchesConstraint(constraint(request, { function: 'click_input', ok: true }), select)).toBe(true);
+    expect(matchesConstraint(constraint(request), select)).toBe(true);
+  });
+});
+
+describe('values from the shown document', () => {
+  it('takes the paragraphs of a text document and the ranges of a sheet, besides the request', () => {
+    expect(contextValues('Bold "the lift".', 'Notice\nThe lift is closed.\n\n')).toEqual({
+      text: ['the lift', 'Notice', 'The lift is closed.'],
+      cells: [],
+    });
+    const sheet = contextValues(
+      'Sort A2:C3.',
+      'Sheet Trip, used range A1:C3:\nItem\tCost\tTip\nTaxi\t12\t2\nHotel\t80\t5',
+    );
+    expect(sheet.text).toEqual([]);
+    expect(sheet.cells[0]).toBe('A2:C3');
+    for (const r of ['A3:C3', 'A4:C4', 'C2:C3', 'D2:D3', 'B4']) expect(sheet.cells).toContain(r);
+    expect(contextValues(undefined, undefined)).toEqual({ text: [], cells: [] });
+  });
+
+  it('binds the row to select in a sheet the prompt showed, even when the request names no cell', () => {
+    const registry = defaultActionRegistry;
+    const functionNames = functionNamesFor(registry, 'calc');
+    const constraint = stepConstraint({
+      controls: [],
+      style: 'compact',
+      functionNames,
+      statuses: ['CONTINUE', 'FINISH'],
+      functionArgs: argumentSchemas(registry, [...functionNames, '']),
+      request: 'Clear the row for Taxi.',
+      document: 'Sheet Trip, used range A1:B3:\nItem\tCost\nTaxi\t12\nHotel\t80',
+    });
+    const select = (range: string) =>
+      JSON.stringify({
+        thought: 'x',
+        control_name: '',
+        control_label: '',
+        function: 'select_range',
+        args: { range },
+        status: 'CONTINUE',
+        plan: [],
+      });
+    expect(matchesConstraint(constraint, select('A2:B2'))).toBe(true);
+    expect(matchesConstraint(constraint, select('A9:B9'))).toBe(false);
   });
 });

@@ -1,11 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { budgetControls } from '@lam/grounding';
+import { budgetControls, estimateTokens } from '@lam/grounding';
 import {
   type ControlItem,
   type DecisionRenderOptions,
+  documentParagraphs,
+  formatDocumentLines,
   type PromptMessage,
   renderDecisionPrompt,
+  sheetOf,
+  sheetRanges,
 } from '@lam/prompts';
 import { decisionConstraint, type JsonSchema } from '@lam/runtime';
 import {
@@ -13,6 +17,7 @@ import {
   argumentsJsonSchema,
   type Control,
   type DecisionStatus,
+  defaultActionRegistry,
   LamError,
   type Step,
   validate,
@@ -32,6 +37,12 @@ export const PromptSettings = z.strictObject({
    * relevant controls to the request and the previous plan are left out. No budget: every control.
    */
   controlTokens: z.int().positive().optional(),
+  /**
+   * Show the document (the observation's `canvasText`: a text document's paragraphs, numbered, or a
+   * sheet's used range under its column letters and row numbers) after the request, cut to about this
+   * many tokens (grounding's estimate). No budget: no document section, and nothing taken from it.
+   */
+  documentTokens: z.int().positive().optional(),
 });
 export type PromptSettings = z.output<typeof PromptSettings>;
 
@@ -64,12 +75,30 @@ export interface StepPromptInput {
   controls: readonly ControlItem[];
   /** The steps taken so far. */
   history: readonly Step[];
+  /** The observation's document text (`canvasText`), shown when the prompt settings give it a budget. */
+  document?: string | undefined;
 }
 
 /** A rendered decision prompt and the controls it lists (the labels a decision may name). */
 export interface StepPrompt {
   messages: ReturnType<typeof renderDecisionPrompt>;
   controls: ControlItem[];
+  /** The document text the prompt showed (all or part of it), when it showed one. */
+  document?: string;
+}
+
+/** The document section's lines within a token budget, with a last line saying how many were left out. */
+function documentSection(text: string, maxTokens: number): string[] {
+  const lines = formatDocumentLines(text);
+  const kept: string[] = [];
+  let used = 0;
+  for (const line of lines) {
+    used += estimateTokens(line) + 1;
+    if (used > maxTokens) break;
+    kept.push(line);
+  }
+  if (kept.length < lines.length) kept.push(`… ${lines.length - kept.length} more lines`);
+  return kept;
 }
 
 /**
@@ -92,11 +121,14 @@ export function renderStepPrompt(
       serialize: { format: style === 'compact' ? 'compact' : 'ufo' },
     }).controls.map((c) => ({ label: c.label, name: c.name, type: c.type }));
   }
+  const budget = options.prompt?.documentTokens;
+  const shown = budget !== undefined && input.document ? input.document : undefined;
+  const document = shown === undefined ? [] : documentSection(shown, budget!);
   const messages: PromptMessage[] = renderDecisionPrompt(
-    { request: input.request, controls, stepHistory: [...input.history], previousPlan },
+    { request: input.request, controls, stepHistory: [...input.history], previousPlan, document },
     { ...options.render, style },
   );
-  return { messages, controls };
+  return { messages, controls, ...(shown === undefined ? {} : { document: shown }) };
 }
 
 /** The functions a decision may name in an application: the registry's, less the other apps' APIs. */
@@ -134,6 +166,50 @@ export function quotedPhrases(request: string): string[] {
   return [...new Set(found.filter((q) => q !== ''))];
 }
 
+/** The A1 cells and ranges a request names ("B2", "A1:C3"), in order, without repeats. */
+export function cellReferences(request: string): string[] {
+  const found = [...request.matchAll(/\b([A-Z]{1,3}[1-9][0-9]*(?::[A-Z]{1,3}[1-9][0-9]*)?)\b/g)].map(
+    (m) => m[1]!,
+  );
+  return [...new Set(found)];
+}
+
+/** The most paragraphs of a document a decision may take its text from (a long one is cut). */
+const MAX_PARAGRAPHS = 200;
+
+/** The values a step's request and shown document write down, by `fromContext` kind. */
+export function contextValues(
+  request: string | undefined,
+  document: string | undefined,
+): { text: string[]; cells: string[] } {
+  const text = request === undefined ? [] : quotedPhrases(request);
+  const cells = request === undefined ? [] : cellReferences(request);
+  if (document !== undefined) {
+    const sheet = sheetOf(document);
+    if (sheet === undefined)
+      text.push(
+        ...documentParagraphs(document)
+          .map((p) => p.trim())
+          .filter((p) => p !== '')
+          .slice(0, MAX_PARAGRAPHS),
+      );
+    else cells.push(...sheetRanges(sheet));
+  }
+  return { text: [...new Set(text)], cells: [...new Set(cells)] };
+}
+
+/** What a constraint needs to know of the step before: the function it ran and whether that worked. */
+export interface PreviousStep {
+  function: string;
+  ok: boolean;
+}
+
+/** The previous step of a history, as `stepConstraint` reads it. */
+export function previousStepOf(history: readonly Step[]): PreviousStep | undefined {
+  const last = history.at(-1);
+  return last === undefined ? undefined : { function: last.decision.function, ok: last.result?.ok === true };
+}
+
 /**
  * The decoding constraint of one step: a decision naming one of the prompt's controls (or none), one of
  * the application's functions and a status, with `functionArgs` the arguments of the function it names.
@@ -141,9 +217,14 @@ export function quotedPhrases(request: string): string[] {
  * one of that control's labels, as its training samples do; in the `paper` style the label is one of
  * the listed labels and the name is free (a short schema for remote engines).
  *
- * Given the `request` and argument schemas, text to select (`select_text`) is one of the phrases the
- * request quotes, when it quotes any: the only text of the document the model can know of is the text
- * the user wrote down, and a small model copies it badly. A request that quotes nothing leaves it free.
+ * Two rules come from the action definitions (decisions 0905, 0906):
+ * - an argument a function declares `fromContext` is one of the values the step's context writes down,
+ *   when it has any: for `text`, the phrases the `request` quotes and the paragraphs of the `document`
+ *   the prompt showed; for `cells`, the cells and ranges the request names and the rows, columns and
+ *   cells of the sheet shown. Otherwise it is free. A small model picks among them far better than it
+ *   copies text;
+ * - given the `previous` step, a function that `selects` is ruled out right after a selection that
+ *   worked: a second selection would replace the first with nothing done to it.
  */
 export function stepConstraint(options: {
   controls: readonly Pick<ControlItem, 'label' | 'name'>[];
@@ -152,24 +233,38 @@ export function stepConstraint(options: {
   statuses: readonly DecisionStatus[];
   functionArgs?: Record<string, Record<string, unknown>> | undefined;
   request?: string | undefined;
+  /** The document text the prompt showed (`StepPrompt.document`). */
+  document?: string | undefined;
+  previous?: PreviousStep | undefined;
+  /** Where the `fromContext` and `selects` declarations are read; the default registry if not given. */
+  registry?: ActionRegistry | undefined;
 }): JsonSchema {
+  const registry = options.registry ?? defaultActionRegistry;
   const control =
     options.style === 'compact'
       ? { controls: options.controls.map((c) => ({ label: c.label, name: c.name })), nameFirst: true }
       : { controlLabels: options.controls.map((c) => c.label) };
+  const selected = options.previous?.ok === true && registry.get(options.previous.function)?.selects === true;
+  const functionNames = selected
+    ? options.functionNames.filter((name) => registry.get(name)?.selects !== true)
+    : [...options.functionNames];
+  const candidates = contextValues(options.request, options.document);
   let functionArgs = options.functionArgs;
-  const quotes = options.request === undefined ? [] : quotedPhrases(options.request);
-  const select = functionArgs?.select_text;
-  if (functionArgs && select && quotes.length > 0) {
-    const properties = (select.properties ?? {}) as Record<string, unknown>;
-    functionArgs = {
-      ...functionArgs,
-      select_text: { ...select, properties: { ...properties, text: { type: 'string', enum: quotes } } },
-    };
+  if (functionArgs !== undefined) {
+    functionArgs = { ...functionArgs };
+    for (const [name, schema] of Object.entries(functionArgs)) {
+      const bound = Object.entries(registry.get(name)?.fromContext ?? {}).filter(
+        ([, kind]) => candidates[kind].length > 0,
+      );
+      if (bound.length === 0) continue;
+      const properties = { ...((schema.properties ?? {}) as Record<string, unknown>) };
+      for (const [arg, kind] of bound) properties[arg] = { type: 'string', enum: candidates[kind] };
+      functionArgs[name] = { ...schema, properties };
+    }
   }
   return decisionConstraint({
     ...control,
-    functionNames: [...options.functionNames],
+    functionNames,
     statuses: [...options.statuses],
     ...(functionArgs ? { functionArgs } : {}),
   });

@@ -629,8 +629,9 @@ export class DesktopEnvironment implements Environment {
     switch (functionName) {
       case 'select_text': {
         const text = String(args.text);
-        const found = await call<boolean>('select_text', { text });
-        return { output: found ? `Text ${text} is selected.` : `Text ${text} is not found.` };
+        // Not found is a failed step (as in the web environment), so no one reads it as done.
+        if (!(await call<boolean>('select_text', { text }))) throw new Error(`Text ${text} is not found.`);
+        return { output: `Text ${text} is selected.` };
       }
       case 'insert_table': {
         const rows = Number(args.rows);
@@ -642,8 +643,9 @@ export class DesktopEnvironment implements Environment {
       }
       case 'select_table': {
         const n = Number(args.number);
-        const ok = await call<boolean>('select_table', { number: n });
-        return { output: ok ? `Table ${n} is selected.` : `Table number ${n} is out of range.` };
+        if (!(await call<boolean>('select_table', { number: n })))
+          throw new Error(`Table number ${n} is out of range.`);
+        return { output: `Table ${n} is selected.` };
       }
       case 'set_font': {
         const a: Record<string, unknown> = {};

@@ -80,6 +80,8 @@ export interface MemoryEnvironmentOptions {
   supportedActions?: readonly string[];
   /** The initial location (a URL), for safety rules about domains. */
   location?: string;
+  /** The document's text, given in every observation as `canvasText` (as a desktop backend does). */
+  canvasText?: string;
 }
 
 const DEFAULT_SUPPORTED = BUILTIN_ACTIONS.map((a) => a.name as string).filter(
@@ -98,6 +100,7 @@ export class MemoryEnvironment implements Environment {
   readonly application: string;
   /** Every executed action, in order. */
   readonly history: MemoryActionRecord[] = [];
+  private readonly canvasText: string | undefined;
   title: string;
   /** Where the application is (a URL); effects may change it. */
   currentLocation: string | undefined;
@@ -112,6 +115,7 @@ export class MemoryEnvironment implements Environment {
     this.application = options.application ?? 'memory-app';
     this.title = options.title ?? this.application;
     this.effects = options.effects ?? [];
+    this.canvasText = options.canvasText;
     this.supportedActions = options.supportedActions ?? DEFAULT_SUPPORTED;
     this.screen = { scaleFactor: 1, ...(options.screen ?? { width: 1280, height: 800 }) };
     this.currentLocation = options.location;
@@ -172,6 +176,7 @@ export class MemoryEnvironment implements Environment {
       controls,
       screen: { ...this.screen },
       capturedAt: new Date().toISOString(),
+      ...(this.canvasText === undefined ? {} : { canvasText: this.canvasText }),
       ...(this.currentLocation === undefined ? {} : { metadata: { url: this.currentLocation } }),
     };
   }

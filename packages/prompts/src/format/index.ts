@@ -14,5 +14,13 @@ export {
   toUfoControlItems,
   type UfoControlItem,
 } from './controls';
+export {
+  columnLetters,
+  documentParagraphs,
+  formatDocumentLines,
+  type SheetExtent,
+  sheetOf,
+  sheetRanges,
+} from './document';
 export { formatCompactHistory, formatStepHistory, HistoryEntry, HistoryItem, toHistoryItem } from './history';
 export { formatJson } from './json';

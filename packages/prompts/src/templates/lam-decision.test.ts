@@ -1,6 +1,13 @@
 import { type Decision, LAM_ConversionError, LAM_ValidationError } from '@lam/schema';
 import { describe, expect, it } from 'vitest';
 import { trajectory } from '../__fixtures__/steps';
+import {
+  columnLetters,
+  documentParagraphs,
+  formatDocumentLines,
+  sheetOf,
+  sheetRanges,
+} from '../format/document';
 import { parseDecision } from '../parse/decision';
 import {
   decisionInputsFromTrajectory,
@@ -111,5 +118,42 @@ describe('the compact style', () => {
   it('says when nothing was done and nothing is planned', () => {
     const [, user] = renderDecisionPrompt({ request: 'Save.', controls: [] }, { style: 'compact' });
     expect(user!.content).toBe('Request: Save.\nControls:\n\nDone: nothing yet\nPlan: none');
+  });
+});
+
+describe('the document section', () => {
+  it('numbers a text document paragraph by paragraph, as "the third paragraph" counts them', () => {
+    const lines = formatDocumentLines('Notice\nThe lift is closed.\n\nCall Ana.');
+    expect(lines).toEqual(['1 Notice', '2 The lift is closed.', '3', '4 Call Ana.']);
+    expect(documentParagraphs('Notice\nThe lift is closed.')).toEqual(['Notice', 'The lift is closed.']);
+    const [, user] = renderDecisionPrompt(
+      { request: 'Bold the second paragraph.', controls: [], document: lines },
+      { style: 'compact' },
+    );
+    expect(user!.content).toBe(
+      'Request: Bold the second paragraph.\nDocument:\n1 Notice\n2 The lift is closed.\n3\n4 Call Ana.\nControls:\n\nDone: nothing yet\nPlan: none',
+    );
+    const [, paper] = renderDecisionPrompt({ request: 'Bold it.', controls: [], document: lines });
+    expect(paper!.content).toContain('<User Request:> Bold it.\n<Document:>\n1 Notice\n');
+  });
+
+  it('shows a sheet under its column letters with its row numbers, and lists the ranges a decision may name', () => {
+    const text = 'Sheet Trip, used range B2:C4:\nItem\tCost\nTaxi\t12\nHotel\t80';
+    expect(formatDocumentLines(text)).toEqual([
+      'Sheet Trip',
+      '  | B | C',
+      '2 | Item | Cost',
+      '3 | Taxi | 12',
+      '4 | Hotel | 80',
+    ]);
+    const sheet = sheetOf(text)!;
+    expect(sheet).toMatchObject({ sheet: 'Trip', firstColumn: 1, firstRow: 2, lastColumn: 2, lastRow: 4 });
+    const ranges = sheetRanges(sheet);
+    for (const r of ['B2:C2', 'B3:C3', 'B5:C5', 'C3:C4', 'B2:B4', 'D3:D4', 'B3:C4', 'B2:C4', 'C3', 'D5'])
+      expect(ranges).toContain(r);
+    expect(ranges).not.toContain('A1');
+    expect(sheetOf('Sheet Empty, used range A1:\n')).toMatchObject({ lastColumn: 0, lastRow: 1 });
+    expect(sheetOf('Just a paragraph.')).toBeUndefined();
+    expect(columnLetters(27)).toBe('AB');
   });
 });

@@ -26,6 +26,11 @@ export const DecisionPromptInputs = z.strictObject({
   stepHistory: z.array(HistoryEntry).default([]),
   /** The plan of the previous step's decision (`{previous_plan}`). */
   previousPlan: z.array(z.string()).default([]),
+  /**
+   * The document as the model is shown it, one line each (see `formatDocumentLines`); absent or empty:
+   * no document section (the paper's prompt has none).
+   */
+  document: z.array(z.string()).default([]),
 });
 export type DecisionPromptInputs = z.input<typeof DecisionPromptInputs>;
 
@@ -38,7 +43,8 @@ export interface DecisionRenderOptions extends RenderOptions {
    * `compact`: the same inputs and the same answer in a short form for small models with a short
    * context (the project's own LAM): a two-line system message naming the functions, one line per
    * control (`[3] Button "Bold"`), one line per previous step, one line per planned step; the answer
-   * names the control before its label (see {@link formatDecisionOutput}).
+   * names the control before its label (see {@link formatDecisionOutput}). Both show the document's
+   * lines after the request when `document` is given.
    */
   style?: 'paper' | 'compact' | undefined;
 }
@@ -62,6 +68,7 @@ function compactUser(inputs: z.output<typeof DecisionPromptInputs>): string {
   const plan = inputs.previousPlan.map((step) => `- ${step}`).join('\n');
   return [
     `Request: ${inputs.request}`,
+    ...(inputs.document.length > 0 ? [`Document:\n${inputs.document.join('\n')}`] : []),
     `Controls:\n${formatCompactControls(inputs.controls)}`,
     `Done:${inputs.stepHistory.length === 0 ? ' nothing yet' : `\n${formatCompactHistory(inputs.stepHistory)}`}`,
     `Plan:${plan === '' ? ' none' : `\n${plan}`}`,
@@ -106,6 +113,7 @@ function user(inputs: z.output<typeof DecisionPromptInputs>): string {
   return [
     `<Available Control Item:> ${formatControlList(inputs.controls)}`,
     `<User Request:> ${inputs.request}`,
+    ...(inputs.document.length > 0 ? [`<Document:>\n${inputs.document.join('\n')}`] : []),
     `<Previous Actions:> ${formatStepHistory(inputs.stepHistory)}`,
     `<Previous Plans:> ${formatPlan(inputs.previousPlan)}`,
   ].join('\n');
@@ -124,7 +132,7 @@ export const lamDecisionTemplate = definePromptTemplate<
   DecisionRenderOptions
 >({
   id: 'lam-decision',
-  version: '1.2.0',
+  version: '1.3.0',
   title: 'LAM decision: one step of control, function, status and plan (paper App. C)',
   stages: ['post-processing', 'training', 'offline-evaluation', 'inference', 'online-evaluation'],
   inputs: DecisionPromptInputs,
@@ -222,5 +230,6 @@ export function decisionInputsFromTrajectory(
     request: trajectory.request,
     stepHistory: history,
     previousPlan: history.at(-1)?.decision.plan ?? [],
+    document: [],
   };
 }

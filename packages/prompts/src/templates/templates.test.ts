@@ -198,7 +198,7 @@ describe('template inputs', () => {
       ['controls', 0, 'type'],
       ['request'],
     ]);
-    expect(message).toContain('inputs of prompt template "lam-decision" v1.2.0');
+    expect(message).toContain('inputs of prompt template "lam-decision" v1.3.0');
   });
 
   it('requires a screenshot in visual mode', () => {
