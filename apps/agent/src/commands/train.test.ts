@@ -5,7 +5,13 @@ import { safeParseDecision } from '@lam/prompts';
 import { createModel } from '@lam/runtime';
 import { type Decision, defaultActionRegistry, type TrajectoryLogRecord } from '@lam/schema';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type PreviousStep, promptSettingsOf, renderStepPrompt, stepConstraint } from '../run/step-prompt';
+import {
+  argumentSchemas,
+  type PreviousStep,
+  promptSettingsOf,
+  renderStepPrompt,
+  stepConstraint,
+} from '../run/step-prompt';
 import { renderOptionsFor, renderTrainingData, TrainConfig, trainCommand } from './train';
 
 const NAMES = ['Bold', 'Italic', 'Underline', 'Align Center', 'Save', 'Font Size', 'Strikethrough', 'Undo'];
@@ -54,7 +60,12 @@ function writeDataset(dir: string): void {
           ? `Please format "${phrase}" as ${button.toLowerCase()}.`
           : `Make "${phrase}" ${button.toLowerCase()}.`;
       const startedAt = new Date(Date.UTC(2026, 11, 7)).toISOString();
-      const observation = { application: 'writer', controlCount: controls.length, controls };
+      const observation = {
+        application: 'writer',
+        controlCount: controls.length,
+        controls,
+        canvasText: `Notes\n${phrase} is on page ${i + 1}.`,
+      };
       lines.push({
         kind: 'trajectory-start',
         trajectoryId: id,
@@ -124,7 +135,7 @@ describe('lam train on a tiny generated dataset', () => {
       config,
       JSON.stringify({
         name: 'lam-tiny',
-        prompt: { style: 'compact', controlTokens: 400 },
+        prompt: { style: 'compact', controlTokens: 400, documentTokens: 100 },
         data: { datasets: ['.'], help: false },
         training: {
           vocab_size: 700,
@@ -172,7 +183,7 @@ describe('lam train on a tiny generated dataset', () => {
     expect(phase2.last_loss).toBeLessThanOrEqual(0.7 * phase2.first_loss);
     expect(Object.keys(result.models).sort()).toEqual(['lam1', 'lam2']);
     for (const dir of Object.values(result.models)) {
-      expect(promptSettingsOf(dir)).toEqual({ style: 'compact', controlTokens: 400 });
+      expect(promptSettingsOf(dir)).toEqual({ style: 'compact', controlTokens: 400, documentTokens: 100 });
       const parity = JSON.parse(readFileSync(join(dir, 'parity.json'), 'utf8'));
       expect(parity.maxAbsLogitDiff).toBeLessThan(1e-3);
     }
@@ -195,10 +206,12 @@ describe('lam train on a tiny generated dataset', () => {
         name,
         type: 'Button',
       }));
+      const request = 'Make "Budget 2027" bold.';
       const prompt = renderStepPrompt(
-        { request: 'Make "Budget 2027" bold.', controls, history: [] },
+        { request, controls, history: [], document: 'Notes\nBudget 2027 is on page 3.' },
         { render: renderOptionsFor('writer'), prompt: promptSettingsOf(dir) },
       );
+      expect(prompt.messages.at(-1)!.content).toContain('Document:\n1 Notes\n2 Budget 2027 is on page 3.\n');
       const answer = await model.generate({
         messages: prompt.messages.map((m) => ({ role: m.role, content: m.content as string })),
         maxTokens: 200,
@@ -207,10 +220,16 @@ describe('lam train on a tiny generated dataset', () => {
           style: 'compact',
           functionNames: ['click_input', 'select_text'],
           statuses: ['CONTINUE', 'FINISH'],
+          functionArgs: argumentSchemas(defaultActionRegistry, ['click_input', 'select_text']),
+          request,
+          document: prompt.document,
         }),
       });
       const parsed = safeParseDecision(answer.text, { controls, validateArgs: false });
       expect(parsed.success, answer.text).toBe(true);
+      // Text to select is the quoted phrase or a paragraph of the document, whatever the model prefers.
+      if (parsed.success && parsed.decision.function === 'select_text')
+        expect(['Budget 2027', 'Notes', 'Budget 2027 is on page 3.']).toContain(parsed.decision.args.text);
     } finally {
       await model.dispose();
     }
