@@ -215,18 +215,17 @@ describe('the cells a decision selects', () => {
 });
 
 describe('values from the shown document', () => {
-  it('takes the paragraphs of a text document and the ranges of a sheet, besides the request', () => {
-    expect(contextValues('Bold "the lift".', 'Notice\nThe lift is closed.\n\n')).toEqual({
-      text: ['the lift', 'Notice', 'The lift is closed.'],
+  it('takes what the request writes, or else the paragraphs of a text document and the ranges of a sheet', () => {
+    const notice = 'Notice\nThe lift is closed.\n\n';
+    expect(contextValues('Bold "the lift".', notice)).toEqual({ text: ['the lift'], cells: [] });
+    expect(contextValues('Bold the second paragraph.', notice)).toEqual({
+      text: ['Notice', 'The lift is closed.'],
       cells: [],
     });
-    const sheet = contextValues(
-      'Sort A2:C3.',
-      'Sheet Trip, used range A1:C3:\nItem\tCost\tTip\nTaxi\t12\t2\nHotel\t80\t5',
-    );
-    expect(sheet.text).toEqual([]);
-    expect(sheet.cells[0]).toBe('A2:C3');
-    for (const r of ['A3:C3', 'A4:C4', 'C2:C3', 'D2:D3', 'B4']) expect(sheet.cells).toContain(r);
+    const trip = 'Sheet Trip, used range A1:C3:\nItem\tCost\tTip\nTaxi\t12\t2\nHotel\t80\t5';
+    expect(contextValues('Sort A2:C3.', trip)).toEqual({ text: [], cells: ['A2:C3'] });
+    const sheet = contextValues('Clear the row for Taxi.', trip);
+    for (const r of ['A2:C2', 'A3:C3', 'A4:C4', 'C2:C3', 'D2:D3', 'B4']) expect(sheet.cells).toContain(r);
     expect(contextValues(undefined, undefined)).toEqual({ text: [], cells: [] });
   });
 

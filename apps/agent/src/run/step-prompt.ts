@@ -177,24 +177,27 @@ export function cellReferences(request: string): string[] {
 /** The most paragraphs of a document a decision may take its text from (a long one is cut). */
 const MAX_PARAGRAPHS = 200;
 
-/** The values a step's request and shown document write down, by `fromContext` kind. */
+/**
+ * The values a step's context writes down, by `fromContext` kind: what the request writes (quoted
+ * phrases, named cells) when it writes any of that kind, and otherwise what the shown document has
+ * (its paragraphs, its sheet's ranges). The request comes first: when a person quotes a phrase, that is
+ * almost always what they mean, and a small model offered the paragraphs too picks a paragraph.
+ */
 export function contextValues(
   request: string | undefined,
   document: string | undefined,
 ): { text: string[]; cells: string[] } {
   const text = request === undefined ? [] : quotedPhrases(request);
   const cells = request === undefined ? [] : cellReferences(request);
-  if (document !== undefined) {
-    const sheet = sheetOf(document);
-    if (sheet === undefined)
-      text.push(
-        ...documentParagraphs(document)
-          .map((p) => p.trim())
-          .filter((p) => p !== '')
-          .slice(0, MAX_PARAGRAPHS),
-      );
-    else cells.push(...sheetRanges(sheet));
-  }
+  const sheet = document === undefined ? undefined : sheetOf(document);
+  if (document !== undefined && sheet === undefined && text.length === 0)
+    text.push(
+      ...documentParagraphs(document)
+        .map((p) => p.trim())
+        .filter((p) => p !== '')
+        .slice(0, MAX_PARAGRAPHS),
+    );
+  if (sheet !== undefined && cells.length === 0) cells.push(...sheetRanges(sheet));
   return { text: [...new Set(text)], cells: [...new Set(cells)] };
 }
 
@@ -219,10 +222,10 @@ export function previousStepOf(history: readonly Step[]): PreviousStep | undefin
  *
  * Two rules come from the action definitions (decisions 0905, 0906):
  * - an argument a function declares `fromContext` is one of the values the step's context writes down,
- *   when it has any: for `text`, the phrases the `request` quotes and the paragraphs of the `document`
- *   the prompt showed; for `cells`, the cells and ranges the request names and the rows, columns and
- *   cells of the sheet shown. Otherwise it is free. A small model picks among them far better than it
- *   copies text;
+ *   when it has any (`contextValues`): for `text`, the phrases the `request` quotes, or else the
+ *   paragraphs of the `document` the prompt showed; for `cells`, the cells and ranges the request names,
+ *   or else the rows, columns and cells of the sheet shown. Otherwise it is free. A small model picks
+ *   among them far better than it copies text;
  * - given the `previous` step, a function that `selects` is ruled out right after a selection that
  *   worked: a second selection would replace the first with nothing done to it.
  */
