@@ -116,28 +116,38 @@ describe('one prompt for training and serving', () => {
   });
 });
 
-describe('the text a decision selects', () => {
+/** The agent's constraint of one step in an application, with the default registry's argument schemas. */
+function constraintFor(
+  app: string,
+  context: { request: string; previous?: PreviousStep; document?: string },
+): JsonSchema {
   const registry = defaultActionRegistry;
-  const functionNames = functionNamesFor(registry, 'writer');
-  const constraint = (request: string) =>
-    stepConstraint({
-      controls: [{ label: '1', name: 'Bold' }],
-      style: 'compact',
-      functionNames,
-      statuses: ['CONTINUE', 'FINISH'],
-      functionArgs: argumentSchemas(registry, [...functionNames, '']),
-      request,
-    });
-  const select = (text: string) =>
-    JSON.stringify({
-      thought: 'x',
-      control_name: '',
-      control_label: '',
-      function: 'select_text',
-      args: { text },
-      status: 'CONTINUE',
-      plan: [],
-    });
+  const functionNames = functionNamesFor(registry, app);
+  return stepConstraint({
+    controls: [{ label: '1', name: 'Bold' }],
+    style: 'compact',
+    functionNames,
+    statuses: ['CONTINUE', 'FINISH'],
+    functionArgs: argumentSchemas(registry, [...functionNames, '']),
+    ...context,
+  });
+}
+
+/** A compact answer calling `fn` with `args` (on no control unless one is given). */
+const decision = (fn: string, args: Record<string, unknown>, control = { name: '', label: '' }) =>
+  JSON.stringify({
+    thought: 'x',
+    control_name: control.name,
+    control_label: control.label,
+    function: fn,
+    args,
+    status: 'CONTINUE',
+    plan: [],
+  });
+
+describe('the text a decision selects', () => {
+  const constraint = (request: string) => constraintFor('writer', { request });
+  const select = (text: string) => decision('select_text', { text });
 
   it('finds the phrases a request quotes', () => {
     expect(quotedPhrases('Make "Budget 2027" bold and “Q3” italic, then "Budget 2027" red')).toEqual([
@@ -156,29 +166,8 @@ describe('the text a decision selects', () => {
 });
 
 describe('the cells a decision selects', () => {
-  const registry = defaultActionRegistry;
-  const functionNames = functionNamesFor(registry, 'calc');
   const constraint = (request: string, previous?: PreviousStep) =>
-    stepConstraint({
-      controls: [{ label: '1', name: 'Bold' }],
-      style: 'compact',
-      functionNames,
-      statuses: ['CONTINUE', 'FINISH'],
-      functionArgs: argumentSchemas(registry, [...functionNames, '']),
-      request,
-      previous,
-    });
-  const decision = (fn: string, args: Record<string, unknown>, control = { name: '', label: '' }) =>
-    JSON.stringify({
-      thought: 'x',
-      control_name: control.name,
-      control_label: control.label,
-      function: fn,
-      args,
-      status: 'CONTINUE',
-      plan: [],
-    });
-
+    constraintFor('calc', { request, ...(previous ? { previous } : {}) });
   it('finds the cells and ranges a request names', () => {
     expect(cellReferences('Sort A2:C5 by B, then put =SUM(B2:B5) in B6 and bold A2:C5')).toEqual([
       'A2:C5',
@@ -230,27 +219,11 @@ describe('values from the shown document', () => {
   });
 
   it('binds the row to select in a sheet the prompt showed, even when the request names no cell', () => {
-    const registry = defaultActionRegistry;
-    const functionNames = functionNamesFor(registry, 'calc');
-    const constraint = stepConstraint({
-      controls: [],
-      style: 'compact',
-      functionNames,
-      statuses: ['CONTINUE', 'FINISH'],
-      functionArgs: argumentSchemas(registry, [...functionNames, '']),
+    const constraint = constraintFor('calc', {
       request: 'Clear the row for Taxi.',
       document: 'Sheet Trip, used range A1:B3:\nItem\tCost\nTaxi\t12\nHotel\t80',
     });
-    const select = (range: string) =>
-      JSON.stringify({
-        thought: 'x',
-        control_name: '',
-        control_label: '',
-        function: 'select_range',
-        args: { range },
-        status: 'CONTINUE',
-        plan: [],
-      });
+    const select = (range: string) => decision('select_range', { range });
     expect(matchesConstraint(constraint, select('A2:B2'))).toBe(true);
     expect(matchesConstraint(constraint, select('A9:B9'))).toBe(false);
   });
