@@ -194,7 +194,13 @@ export function createExecutor(options: ExecutorOptions): Executor {
 
       const location = environment.location ? await environment.location() : undefined;
       const check = await safety.check(
-        { function: decision.function, args, control: resolution?.control ?? null, location },
+        {
+          function: decision.function,
+          args,
+          control: resolution?.control ?? null,
+          location,
+          application: observation.application,
+        },
         options.confirm ? { confirm: options.confirm } : {},
       );
       const control = resolution?.resolved ?? null;

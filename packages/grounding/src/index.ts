@@ -69,6 +69,7 @@ export {
   type ConfirmCallback,
   createSafetyPolicy,
   DEFAULT_SAFETY_RULES,
+  DOCUMENT_EDITORS,
   type SafetyDecision,
   type SafetyInput,
   type SafetyPolicy,

@@ -81,6 +81,44 @@ describe('resolveDecision', () => {
     expect((error as LAM_AmbiguousControlError).candidates.map((c) => c.label)).toEqual(['2', '3']);
   });
 
+  it('never resolves typing to a control that takes no text', () => {
+    const dialog = [
+      { label: '1', name: 'Align Left', type: 'Button' },
+      { label: '2', name: 'Left', type: 'Button' },
+      { label: '3', name: 'Left margin', type: 'Spinner' },
+    ];
+    const typed = (controlLabel: string, controlName: string) =>
+      resolveDecision({ function: 'set_edit_text', controlLabel, controlName }, dialog);
+    expect(typed('', 'Left margin')?.control.label).toBe('3');
+    expect(typed('2', 'Left margin')?.control.label).toBe('3');
+    expect(typed('2', 'Left')?.control.label).toBe('3');
+    expect(() => typed('1', 'Align Left')).toThrow(
+      /label "1" is the Button "Align Left", and set_edit_text acts only on Edit, Document, ComboBox, Spinner, Table, DataItem, and no control of a type set_edit_text acts on .* has a name that reaches/,
+    );
+    // A click may land on any of them.
+    expect(
+      resolveDecision({ function: 'click_input', controlLabel: '2', controlName: 'Left' }, dialog)?.control
+        .label,
+    ).toBe('2');
+  });
+
+  it('settles a tie by place: an open menu entry, then a shown control, then a button', () => {
+    const entry = { label: '1', name: 'Merge Cells', type: 'MenuItem', className: 'menu item' };
+    const button = { label: '2', name: 'Merge Cells', type: 'Button', className: 'push button' };
+    const head = { label: '3', name: 'Table', type: 'MenuItem', className: 'menu' };
+    const insert = { label: '4', name: 'Table', type: 'Button', className: 'push button' };
+    const hidden = { ...button, label: '5', name: 'Sort', states: { visible: false } };
+    const shown = { ...button, label: '6', name: 'Sort', states: { visible: true } };
+    const on = (name: string, list: object[]) =>
+      resolveDecision({ ...click, controlLabel: '', controlName: name }, list as typeof controls)?.control
+        .label;
+    expect(on('Merge Cells', [button, entry])).toBe('1');
+    expect(on('Table', [head, insert])).toBe('4');
+    expect(on('Sort', [hidden, shown])).toBe('6');
+    // Two shown buttons of one name stay ambiguous (see above); so do two open entries.
+    expect(() => on('Merge Cells', [entry, { ...entry, label: '7' }])).toThrow(LAM_AmbiguousControlError);
+  });
+
   it('returns null for functions without a control', () => {
     expect(
       resolveDecision({ function: 'select_text', controlLabel: '1', controlName: 'Save' }, controls),

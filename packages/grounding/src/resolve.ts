@@ -59,6 +59,26 @@ function candidates(
   }));
 }
 
+/** An entry of an open menu (AT-SPI `menu item`, `check menu item`…; a menu bar's heads are `menu`). */
+function inOpenMenu(control: Control): boolean {
+  return control.type === 'MenuItem' && /menu ?item$/i.test(control.className ?? '');
+}
+
+/**
+ * Ties on the name settled by where the controls are, as a person would read the screen: an entry of an
+ * open menu first (while a menu is open, a click anywhere else only closes it), then a shown control over
+ * a hidden one, then a button over a menu bar's head ("Table" the toolbar button, not the Table menu).
+ * Undefined when the best place is still shared.
+ */
+function byPlace(ties: readonly ControlMatch[]): ControlMatch | undefined {
+  const rank = (c: Control) =>
+    (inOpenMenu(c) ? 0 : 4) + (c.states?.visible === false ? 2 : 0) + (c.type === 'Button' ? 0 : 1);
+  const ranks = ties.map((m) => rank(m.control));
+  const top = Math.min(...ranks);
+  const winners = ties.filter((_, i) => ranks[i] === top);
+  return winners.length === 1 ? winners[0] : undefined;
+}
+
 /**
  * Finds the live control a decision refers to (ARCHITECTURE.md "one agent step"):
  *
@@ -66,9 +86,10 @@ function candidates(
  * 2. the label, when it exists, is checked against the name the model gave: it wins when the
  *    names match (similarity ≥ threshold), when the model gave no name, or when the control
  *    has none;
- * 3. otherwise the name is matched over every control; the best match must clear the threshold
- *    and stand out from the next one by more than `tieMargin`, or the label must pick one of
- *    the tied controls.
+ * 3. otherwise the name is matched over every control of a type the function acts on; the best
+ *    match must clear the threshold and stand out from the next one by more than `tieMargin`, or
+ *    the label must pick one of the tied controls, or their place must (an entry of an open menu,
+ *    then a shown control, then a button; see `byPlace`).
  *
  * Throws {@link LAM_ControlNotFoundError} or {@link LAM_AmbiguousControlError} with ranked,
  * explained alternatives; `LAM_UnknownActionError` for an unregistered function.
@@ -92,9 +113,15 @@ export function resolveDecision(
   if (definition.control === 'none') return null;
   if (definition.control === 'optional' && label === '' && name === '') return null;
 
-  const byLabel = label === '' ? undefined : controls.find((c) => c.label === label);
+  // A function that acts on some types only (typing) never resolves to another (a button).
+  const types = definition.controlTypes;
+  const fits = (c: Control) => types === undefined || types.includes(c.type);
+  const labelled = label === '' ? undefined : controls.find((c) => c.label === label);
+  const byLabel = labelled !== undefined && fits(labelled) ? labelled : undefined;
   let labelNote =
     label === '' ? 'the model gave no label' : `label ${JSON.stringify(label)} is not in the list`;
+  if (labelled !== undefined && byLabel === undefined)
+    labelNote = `label ${JSON.stringify(label)} is the ${labelled.type} ${JSON.stringify(labelled.name)}, and ${decision.function} acts only on ${types!.join(', ')}`;
   if (byLabel !== undefined) {
     if (name === '') return { control: byLabel, resolved: toResolved(byLabel, 'label') };
     if (byLabel.name.trim() === '') return { control: byLabel, resolved: toResolved(byLabel, 'label') };
@@ -113,9 +140,10 @@ export function resolveDecision(
     });
   }
 
-  const ranked = matchControls(name, controls);
+  const ranked = matchControls(name, types === undefined ? controls : controls.filter(fits));
   const best = ranked[0];
   if (best === undefined || best.score < threshold) {
+    const kinds = types === undefined ? '' : ` of a type ${decision.function} acts on (${types.join(', ')})`;
     throw new LAM_ControlNotFoundError({
       label,
       controlName: name,
@@ -123,11 +151,11 @@ export function resolveDecision(
       candidates: candidates(ranked, threshold, limit, (m) =>
         m.control === byLabel ? 'the labelled control' : '',
       ),
-      reason: `${labelNote}, and no control's name reaches the threshold ${threshold}`,
+      reason: `${labelNote}, and no control${kinds} has a name that reaches the threshold ${threshold}`,
     });
   }
   const ties = ranked.filter((m) => m.score >= threshold && best.score - m.score <= tieMargin);
-  const chosen = ties.length === 1 ? best : ties.find((m) => m.control === byLabel);
+  const chosen = ties.length === 1 ? best : (ties.find((m) => m.control === byLabel) ?? byPlace(ties));
   if (chosen === undefined) {
     throw new LAM_AmbiguousControlError({
       label,

@@ -30,6 +30,11 @@ export interface ActionDefinition<Name extends string = string, Args extends z.Z
   args: Args;
   /** Whether the function acts on the selected control. */
   control: ControlRequirement;
+  /**
+   * The control types the function can act on (`Edit`, `Document`, …); absent: any. A decision naming a
+   * control of another type does not resolve to it (typing never lands on a button).
+   */
+  controlTypes?: readonly string[];
   /** `ui`: acts through the control tree; `app`: an application API (Word COM, LibreOffice UNO); `meta`: no effect on the UI. */
   category: 'ui' | 'app' | 'meta';
   /** Applications the function exists for (`word`, `writer`, `excel`, `calc`, ...); absent means all. */
@@ -101,6 +106,16 @@ export const clickInput = defineAction({
   ],
 });
 
+/** Control types that take typed text: fields, documents, spreadsheets and their cells. */
+export const TEXT_ENTRY_TYPES: readonly string[] = [
+  'Edit',
+  'Document',
+  'ComboBox',
+  'Spinner',
+  'Table',
+  'DataItem',
+];
+
 /** `set_edit_text`: types text into an edit control, appending to its content. */
 export const setEditText = defineAction({
   name: 'set_edit_text',
@@ -108,6 +123,7 @@ export const setEditText = defineAction({
     'Type text into the selected edit or document control; the text is appended at the caret. Use "\\n" for a new line.',
   args: z.strictObject({ text: z.string() }),
   control: 'required',
+  controlTypes: TEXT_ENTRY_TYPES,
   category: 'ui',
   returns: 'the text typed, or the error text',
   examples: [

@@ -30,6 +30,7 @@ export {
   setEditText,
   setFont,
   summary,
+  TEXT_ENTRY_TYPES,
   texts,
   wheelMouseInput,
 } from './action';

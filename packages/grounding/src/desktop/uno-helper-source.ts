@@ -115,6 +115,8 @@ class Helper:
         table = doc.createInstance('com.sun.star.text.TextTable')
         table.initialize(a['rows'], a['columns'])
         text.insertTextContent(text.getEnd(), table, False)
+        # The caret goes into the first cell, as Writer's own Insert Table dialog leaves it.
+        doc.CurrentController.ViewCursor.gotoRange(table.getCellByName(table.CellNames[0]).getStart(), False)
         return {'name': table.Name, 'index': doc.TextTables.Count}
 
     def cmd_select_table(self, doc, a):

@@ -198,6 +198,9 @@ describe('Writer through AT-SPI', () => {
 
   test('task: insert a table of a given size, select it and set its font', async () => {
     expect(await act('insert_table', { rows: 3, columns: 4 })).toContain('table 1');
+    // The caret is in the new table's first cell, as after Writer's own dialog.
+    await act('keyboard_input', { keys: 'Item', control_focus: false });
+    expect((await saved()).tables[0]!.rows[0]![0]).toBe('Item');
     expect(await act('select_table', { number: 1 })).toBe('Table 1 is selected.');
     expect(await executeAction(env, { function: 'select_table', args: { number: 2 } })).toMatchObject({
       ok: false,

@@ -40,21 +40,57 @@ export const SafetyRule = z.strictObject({
   keys: z.string().optional(),
   /** Matches when the target is a link (its value is the URL) leaving `allowedDomains`. */
   leavesAllowedDomains: z.boolean().optional(),
+  /** Patterns on the application (`Observation.application`); the rule applies only where one matches. */
+  applications: z.array(z.string()).optional(),
+  /** Patterns on the application where the rule does not apply (what it guards means something else there). */
+  exceptApplications: z.array(z.string()).optional(),
 });
 export type SafetyRule = z.infer<typeof SafetyRule>;
 
 const CLICKS = ['click_input', 'click_on_coordinates'];
 const TYPING = ['set_edit_text', 'keyboard_input', 'fill_text'];
 
+/**
+ * Document editors (LibreOffice's applications, and the paper's Office ones): there, deleting rows,
+ * text or comments is an edit inside the open document that undo reverses, and Ctrl+Enter inserts a
+ * page break (Writer) or fills a selection (Calc) — nothing leaves the machine.
+ */
+export const DOCUMENT_EDITORS: readonly string[] = [
+  '^soffice-(writer|calc|impress|draw)$',
+  '^(winword|excel|powerpnt)\\.exe$',
+];
+
 /** The rules a policy starts with: every sensitive kind needs confirmation, leaving allowed domains is denied. */
 export const DEFAULT_SAFETY_RULES: readonly SafetyRule[] = [
   {
     id: 'close-control',
     kind: 'close',
-    description: 'clicking a control that closes a window or the application, or signs out',
+    description:
+      'clicking a control that closes a window or the application, or signs out (outside document editors)',
     verdict: 'confirm',
     functions: CLICKS,
     controlName: '\\b(close|quit|exit|log ?out|sign ?out)\\b|^[×✕✖]$',
+    exceptApplications: [...DOCUMENT_EDITORS],
+  },
+  {
+    id: 'close-document',
+    kind: 'close',
+    description:
+      "clicking a control that closes the document or quits a document editor (its dialogs' Close buttons and Close Preview only close a view)",
+    verdict: 'confirm',
+    functions: CLICKS,
+    controlName: '\\b(close (document|window)|exit|quit)\\b',
+    applications: [...DOCUMENT_EDITORS],
+  },
+  {
+    id: 'close-menu-item',
+    kind: 'close',
+    description: "a document editor's File > Close",
+    verdict: 'confirm',
+    functions: CLICKS,
+    controlName: '^close$',
+    controlTypes: ['MenuItem'],
+    applications: [...DOCUMENT_EDITORS],
   },
   {
     id: 'close-keys',
@@ -72,12 +108,30 @@ export const DEFAULT_SAFETY_RULES: readonly SafetyRule[] = [
     functions: ['close_window', 'close_app', 'close_application', 'quit'],
   },
   {
-    id: 'delete-control',
-    kind: 'delete',
-    description: 'clicking a control that deletes or discards something',
+    id: 'close-unsaved',
+    kind: 'close',
+    description: 'clicking a control that closes without saving or throws changes away',
     verdict: 'confirm',
     functions: CLICKS,
-    controlName: '\\b(delete|remove|erase|discard|trash|destroy|wipe|purge)\\b',
+    controlName: "\\b(don['’]?t save|do not save|close without saving|discard( all)?( changes)?)\\b",
+  },
+  {
+    id: 'delete-control',
+    kind: 'delete',
+    description: 'clicking a control that deletes something (outside document editors)',
+    verdict: 'confirm',
+    functions: CLICKS,
+    controlName: '\\b(delete|remove|erase|trash|destroy|wipe|purge)\\b',
+    exceptApplications: [...DOCUMENT_EDITORS],
+  },
+  {
+    id: 'delete-files',
+    kind: 'delete',
+    description: 'clicking a control that deletes or overwrites files, in any application',
+    verdict: 'confirm',
+    functions: CLICKS,
+    controlName:
+      '\\b((delete|remove|erase) (the )?(files?|folders?|from disk)|move to (the )?trash|empty (the )?trash|overwrite)\\b',
   },
   {
     id: 'send-control',
@@ -94,6 +148,7 @@ export const DEFAULT_SAFETY_RULES: readonly SafetyRule[] = [
     verdict: 'confirm',
     functions: ['keyboard_input'],
     keys: '^(Control|Meta)\\+Enter$',
+    exceptApplications: [...DOCUMENT_EDITORS],
   },
   {
     id: 'payment-control',
@@ -140,6 +195,8 @@ export interface SafetyInput {
   control?: Control | null | undefined;
   /** Where the application is (the page URL), to resolve relative links. */
   location?: string | undefined;
+  /** The application (`Observation.application`, e.g. `soffice-writer`, `chromium`), for rules that name one. */
+  application?: string | undefined;
 }
 
 /** What a confirmation callback is told. */
@@ -247,6 +304,8 @@ export function createSafetyPolicy(options: SafetyPolicyOptions = {}): SafetyPol
     name: rule.controlName === undefined ? undefined : new RegExp(rule.controlName, 'iu'),
     cls: rule.controlClass === undefined ? undefined : new RegExp(rule.controlClass, 'iu'),
     keys: rule.keys === undefined ? undefined : new RegExp(rule.keys, 'iu'),
+    apps: rule.applications?.map((a) => new RegExp(a, 'iu')),
+    notApps: rule.exceptApplications?.map((a) => new RegExp(a, 'iu')),
   }));
   const allowedDomains = options.allowedDomains === undefined ? undefined : [...options.allowedDomains];
   const defaultConfirm = options.confirm;
@@ -256,6 +315,9 @@ export function createSafetyPolicy(options: SafetyPolicyOptions = {}): SafetyPol
     for (const c of compiled) {
       const { rule } = c;
       if (rule.functions !== undefined && !rule.functions.includes(input.function)) continue;
+      const app = input.application ?? '';
+      if (c.apps !== undefined && !c.apps.some((a) => a.test(app))) continue;
+      if (c.notApps?.some((a) => a.test(app))) continue;
       const control = input.control ?? undefined;
       if (c.name !== undefined && !(control !== undefined && c.name.test(control.name))) continue;
       if (c.cls !== undefined && !(control?.className !== undefined && c.cls.test(control.className)))
