@@ -222,3 +222,27 @@ export class LAM_StaleControlError extends LamError {
     return hasName(error, 'LAM_StaleControlError');
   }
 }
+
+/**
+ * An action ran but its effect did not happen: the field it typed into, read back after the value was
+ * committed, still holds what it held before. Never reported as ok (issue #25's effect checks).
+ */
+export class LAM_NoEffectError extends LamError {
+  readonly functionName: string;
+  readonly expected: string;
+  readonly read: string;
+
+  constructor(options: { functionName: string; target: string; expected: string; read: string }) {
+    super(
+      'LAM_NoEffectError',
+      `${options.functionName} on ${options.target} had no effect: expected ${JSON.stringify(options.expected)}, read back ${JSON.stringify(options.read)}. The application did not take the value (a value it refuses, or a field that is not the one meant): check the value's format and the target.`,
+    );
+    this.functionName = options.functionName;
+    this.expected = options.expected;
+    this.read = options.read;
+  }
+
+  static override isInstance(error: unknown): error is LAM_NoEffectError {
+    return hasName(error, 'LAM_NoEffectError');
+  }
+}

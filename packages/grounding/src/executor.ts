@@ -11,7 +11,12 @@ import {
   type SafetyVerdict,
 } from '@lam/schema';
 import type { Environment } from './environment';
-import { LAM_ActionTargetError, LAM_ControlNotFoundError, LAM_UnsupportedActionError } from './errors';
+import {
+  LAM_ActionTargetError,
+  LAM_ControlNotFoundError,
+  LAM_NoEffectError,
+  LAM_UnsupportedActionError,
+} from './errors';
 import { type ResolveOptions, resolveDecision } from './resolve';
 import { type ConfirmCallback, createSafetyPolicy, type SafetyPolicy } from './safety/policy';
 
@@ -91,7 +96,10 @@ export async function executeAction(
   } = {},
 ): Promise<ActionResult> {
   const started = performance.now();
-  const done = (ok: boolean, extra: { output?: JsonValue; error?: string }): ActionResult => ({
+  const done = (
+    ok: boolean,
+    extra: { output?: JsonValue; error?: string; noEffect?: ActionResult['noEffect'] },
+  ): ActionResult => ({
     ok,
     ...extra,
     durationMs: Math.round((performance.now() - started) * 1000) / 1000,
@@ -141,6 +149,8 @@ export async function executeAction(
     });
     return done(true, output === undefined ? {} : { output });
   } catch (error) {
+    if (LAM_NoEffectError.isInstance(error))
+      return done(false, { error: error.message, noEffect: { expected: error.expected, read: error.read } });
     return done(false, { error: errorText(error) });
   }
 }

@@ -49,6 +49,7 @@ export {
   LAM_EnvironmentError,
   LAM_InvalidCoordinatesError,
   LAM_KeySyntaxError,
+  LAM_NoEffectError,
   LAM_StaleControlError,
   LAM_UnsafeActionError,
   LAM_UnsupportedActionError,

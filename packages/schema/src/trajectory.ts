@@ -24,6 +24,11 @@ export const ActionResult = z.strictObject({
   error: z.string().optional(),
   /** The function's return value (text read, table values, the echoed summary). */
   output: JsonValue.optional(),
+  /**
+   * The action ran but its effect check failed (`ok` is false): what it expected to find and what it
+   * read back, e.g. a field that still shows its old value.
+   */
+  noEffect: z.strictObject({ expected: z.string(), read: z.string() }).optional(),
   durationMs: z.number().nonnegative(),
 });
 export type ActionResult = z.infer<typeof ActionResult>;

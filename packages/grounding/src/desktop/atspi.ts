@@ -30,6 +30,9 @@ const ACCESSIBLE = 'org.a11y.atspi.Accessible';
 const PROPERTIES = 'org.freedesktop.DBus.Properties';
 
 /** The AT-SPI state numbers this backend reads (AtspiStateType). */
+/** AT-SPI's relation type LABELLED_BY (AtspiRelationType). */
+const RELATION_LABELLED_BY = 2;
+
 export const STATE = {
   ACTIVE: 1,
   CHECKED: 4,
@@ -221,6 +224,20 @@ export class AtspiClient {
       text,
       [...text].length,
     ]);
+    return ok === true;
+  }
+
+  /** The names of the objects that label this one (the LABELLED_BY relation), e.g. a field's "Left:". */
+  async labelNames(ref: AccessibleRef): Promise<string[]> {
+    const [relations] = (await this.call(ref, ACCESSIBLE, 'GetRelationSet')) as [[number, AccessibleRef[]][]];
+    const targets = relations.filter(([type]) => type === RELATION_LABELLED_BY).flatMap(([, refs]) => refs);
+    const names = await Promise.all(targets.map((t) => this.property(t, ACCESSIBLE, 'Name')));
+    return names.map(String).filter((n) => n.trim() !== '');
+  }
+
+  /** Replaces the whole text of an EditableText object. */
+  async setTextContents(ref: AccessibleRef, text: string): Promise<boolean> {
+    const [ok] = await this.call(ref, 'org.a11y.atspi.EditableText', 'SetTextContents', 's', [text]);
     return ok === true;
   }
 

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Control, Observation } from '@lam/schema';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { executeAction } from '../executor';
+import { resolveDecision } from '../resolve';
 import { createDesktopEnvironment, type DesktopEnvironment } from './desktop-environment';
 import { LAM_DesktopAppGoneError } from './errors';
 import { readSpreadsheet, type SpreadsheetState } from './readers';
@@ -156,6 +157,48 @@ describe('Calc through AT-SPI', () => {
     const outside = await executeAction(env, { function: 'click_on_coordinates', args: { x: 1.5, y: 0.2 } });
     expect(outside.ok).toBe(false);
     expect(outside.error).toContain('x: Too big: expected number to be <=1');
+  });
+
+  test('task: column width and row height through their dialogs, typed by field name and committed', async () => {
+    const cm = (length: string | undefined) =>
+      length?.endsWith('in') ? Number.parseFloat(length) * 2.54 : Number.parseFloat(length ?? 'NaN');
+    const dialog = async (menu: string, item: string) => {
+      await act('select_range', { range: 'B2' });
+      for (const name of ['Format', menu, item]) {
+        const obs = await env.observe({ canvas: false });
+        await act('click_input', { button: 'left' }, find(obs, name, 'MenuItem'));
+      }
+      let obs = await env.observe({ canvas: false });
+      for (let i = 0; i < 20 && !obs.controls.some((c) => c.type === 'Spinner'); i++) {
+        await new Promise((r) => setTimeout(r, 250));
+        obs = await env.observe({ canvas: false });
+      }
+      return obs;
+    };
+    const closeWith = async (obs: Observation) => {
+      await act('click_input', { button: 'left' }, find(obs, 'OK', 'Button'));
+      for (
+        let i = 0;
+        i < 20 && (await env.observe({ canvas: false })).controls.some((c) => c.type === 'Spinner');
+        i++
+      )
+        await new Promise((r) => setTimeout(r, 250));
+    };
+    // set_edit_text: the spin field's text is replaced, committed and read back.
+    let obs = await dialog('Columns', 'Width...');
+    const width = resolveDecision(
+      { function: 'set_edit_text', controlLabel: '', controlName: 'column width' },
+      obs,
+    );
+    await act('set_edit_text', { text: '4 cm' }, width!.control);
+    await closeWith(obs);
+    expect(cm((await saved()).sheets[0]!.columnWidths.B)).toBeCloseTo(4, 1);
+    // keyboard_input without a Tab at the end: committed all the same (it used to be lost on OK).
+    obs = await dialog('Rows', 'Height...');
+    const height = obs.controls.find((c) => c.type === 'Spinner')!;
+    await act('keyboard_input', { keys: '^a1.5 cm' }, height);
+    await closeWith(obs);
+    expect(cm((await saved()).sheets[0]!.rowHeights['2'])).toBeCloseTo(1.5, 1);
   });
 
   test('bad arguments come back as a clear error', async () => {

@@ -7,12 +7,14 @@ import type { Environment, ExecuteOutput, ExecuteRequest, ObserveOptions, Screen
 import {
   LAM_ActionTargetError,
   LAM_InvalidCoordinatesError,
+  LAM_NoEffectError,
   LAM_StaleControlError,
   LAM_UnsupportedActionError,
 } from '../errors';
 import { writeScreenshot } from '../screenshot-file';
 import type { AccessibleRef } from './atspi';
 import { LAM_DesktopTimeoutError } from './errors';
+import { fieldShows } from './fields';
 import { buttonNumber, heldKey, sendKeysToXdotool, typeCommands } from './input';
 import { controlStates, controlType, LISTED_TYPES } from './roles';
 import { type DesktopSession, type DesktopSessionOptions, startDesktopSession } from './session';
@@ -86,6 +88,11 @@ export interface DesktopEnvironmentOptions {
   ownsSession?: boolean;
   /** Timeout of one application API call (default 15 s). */
   apiTimeoutMs?: number;
+  /**
+   * Read a field back after typing into it and report a value it did not take as no-effect
+   * (`LAM_NoEffectError`), never ok (default true; false only to measure what the checks cost).
+   */
+  checkEffects?: boolean;
 }
 
 const CELL_REF = /^\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?$/;
@@ -99,6 +106,11 @@ function columnIndex(letters: string): number {
 
 function center(box: Box): { x: number; y: number } {
   return { x: Math.round(box.x + box.width / 2), y: Math.round(box.y + box.height / 2) };
+}
+
+/** A control as errors name it: its type and name. */
+function describe(control: Control): string {
+  return `the ${control.type} ${JSON.stringify(control.name)}`;
 }
 
 function sleep(ms: number): Promise<void> {
@@ -182,6 +194,7 @@ export class DesktopEnvironment implements Environment {
         if (value !== undefined) control.value = value;
         all.push(control);
       });
+      await this.nameTies(all);
       const metadata: Record<string, JsonValue> = {
         app: session.app,
         display: session.display,
@@ -221,6 +234,29 @@ export class DesktopEnvironment implements Environment {
       }
       return observation;
     });
+  }
+
+  /**
+   * Controls of one type that share a name (Writer's Page tab has five spin fields named "Margins")
+   * get the text of their own label added ("Margins Left", "Margins Right"), so that each is
+   * reachable by name. Only tied controls are asked for their labels.
+   */
+  private async nameTies(controls: Control[]): Promise<void> {
+    const groups = new Map<string, Control[]>();
+    for (const c of controls) {
+      if (c.name.trim() === '') continue;
+      const key = `${c.type}\u0000${c.name}`;
+      groups.set(key, [...(groups.get(key) ?? []), c]);
+    }
+    const tied = [...groups.values()].filter((g) => g.length > 1).flat();
+    await Promise.all(
+      tied.map(async (c) => {
+        const ref = c.backendRef as unknown as DesktopRef;
+        const names = await this.session.atspi.labelNames([ref.bus, ref.path]).catch(() => []);
+        const label = (names[0] ?? '').replace(/:\s*$/, '').trim();
+        if (label !== '' && label.toLowerCase() !== c.name.toLowerCase()) c.name = `${c.name} ${label}`;
+      }),
+    );
   }
 
   private toControl(n: WalkedNode, generation: number, type: string): Control {
@@ -365,11 +401,14 @@ export class DesktopEnvironment implements Environment {
       case 'set_edit_text':
         return this.setEditText(request);
       case 'keyboard_input': {
-        if (request.control !== undefined && args.control_focus !== false)
-          await this.focus(request.function, request.control);
-        else await this.focusWindow();
-        await this.xdotoolAll(sendKeysToXdotool(String(args.keys), this.typeDelay()), request.signal);
-        return { output: String(args.keys) };
+        const control = request.control;
+        const keys = String(args.keys);
+        if (control !== undefined && args.control_focus !== false) {
+          await this.focus(request.function, control);
+          if (control.type === 'Spinner') return this.keysIntoField(control, keys, request.signal);
+        } else await this.focusWindow();
+        await this.xdotoolAll(sendKeysToXdotool(keys, this.typeDelay()), request.signal);
+        return { output: keys };
       }
       case 'wheel_mouse_input': {
         const point = await this.point(request.function, request.control);
@@ -553,6 +592,12 @@ export class DesktopEnvironment implements Environment {
     const { ref, data } = this.refOf('click_input', control);
     const button = String(args.button ?? 'left');
     const simple = button === 'left' && args.double !== true && args.pressed === undefined;
+    // A field's AT-SPI action is "activate" (Enter), which closes a dialog through its default
+    // button: a click on a field puts the caret in it, as a person's does.
+    if (simple && (control?.type === 'Spinner' || control?.type === 'Edit') && data.ifaces.includes('C')) {
+      await this.focus('click_input', control);
+      return { output: '' };
+    }
     if ((this.options.clickMode ?? 'action') === 'action' && simple && data.ifaces.includes('A')) {
       const done = await this.session.atspi.doAction(ref).catch(() => false);
       if (done) {
@@ -593,22 +638,88 @@ export class DesktopEnvironment implements Environment {
   }
 
   /**
-   * Appends text: through EditableText into a text field (exact, no keyboard), and by real typing
-   * at the caret for the document or anything else, as UFO's `type_keys`.
+   * Types text and checks that it took. A spin field holds one value: its text is replaced and committed
+   * by moving the focus on (Tab), as a person does (until then it keeps its old value), and read back.
+   * Into a text field the text is appended through EditableText (exact, no keyboard) and read back. The
+   * document, or anything else, gets real typing at the caret, as UFO's `type_keys`. A value a field
+   * did not take throws {@link LAM_NoEffectError}.
    */
   private async setEditText(request: ExecuteRequest): Promise<ExecuteOutput> {
     const text = String(request.args.text);
-    const control = request.control;
+    const control = request.control!;
     const { ref, data } = this.refOf('set_edit_text', control);
-    if (control?.type === 'Edit' && data.ifaces.includes('E')) {
-      const atspi = this.session.atspi;
-      const end = await atspi.characterCount(ref).catch(() => undefined);
-      if (end !== undefined && (await atspi.insertText(ref, end, text).catch(() => false)))
-        return { output: text };
+    const atspi = this.session.atspi;
+    const editable = data.ifaces.includes('E') && data.ifaces.includes('T');
+    if (control.type === 'Spinner' && editable) {
+      const before = this.options.checkEffects === false ? '' : await atspi.text(ref);
+      await this.focus('set_edit_text', control);
+      if (!(await atspi.setTextContents(ref, text).catch(() => false)))
+        await this.xdotoolAll(typeCommands(`^a${text}`, String(this.options.typeDelayMs ?? 12)));
+      await this.commitField(control);
+      await this.expectShown('set_edit_text', control, ref, before, text, true);
+      return { output: text };
     }
-    await this.focus('set_edit_text', control!);
+    if (control.type === 'Edit' && editable) {
+      const end = await atspi.characterCount(ref).catch(() => undefined);
+      if (end !== undefined && (await atspi.insertText(ref, end, text).catch(() => false))) {
+        const read = this.options.checkEffects === false ? text : await atspi.text(ref);
+        if (!read.includes(text))
+          throw new LAM_NoEffectError({
+            functionName: 'set_edit_text',
+            target: describe(control),
+            expected: text,
+            read,
+          });
+        return { output: text };
+      }
+    }
+    await this.focus('set_edit_text', control);
     await this.xdotoolAll(typeCommands(text, String(this.options.typeDelayMs ?? 12)), request.signal);
     return { output: text };
+  }
+
+  /** Keys into a spin field, committed (Tab) unless they end by leaving it, and checked. */
+  private async keysIntoField(control: Control, keys: string, signal?: AbortSignal): Promise<ExecuteOutput> {
+    const { ref } = this.refOf('keyboard_input', control);
+    const before =
+      this.options.checkEffects === false
+        ? undefined
+        : await this.session.atspi.text(ref).catch(() => undefined);
+    await this.xdotoolAll(sendKeysToXdotool(keys, this.typeDelay()), signal);
+    if (!/(\{(TAB|ENTER)( \d+)?\}|~)$/i.test(keys)) await this.commitField(control);
+    // Only typed text is checked (arrow keys may leave a value at its limit): the field must change.
+    const typed = keys.replace(/[\^%+](\{[^}]*\}|.)|\{[^}]*\}/gu, '');
+    if (before !== undefined && typed !== '')
+      await this.expectShown('keyboard_input', control, ref, before, typed, false);
+    return { output: keys };
+  }
+
+  /** Commits a spin field's typed value: Tab moves the focus on, and the field takes what it holds. */
+  private async commitField(control: Control): Promise<void> {
+    if (control.type !== 'Spinner') return;
+    await this.session.xdotool(['key', '--clearmodifiers', 'Tab']);
+    await sleep(30);
+  }
+
+  /**
+   * The effect check of typing into a field, read after the commit: with `exact`, a measure the field
+   * shows must be the one typed (`3 cm` shows as `1.18″`; a value clamped or refused does not); otherwise,
+   * or when the two cannot be compared, the field must no longer read what it read before.
+   */
+  private async expectShown(
+    functionName: string,
+    control: Control,
+    ref: AccessibleRef,
+    before: string,
+    expected: string,
+    exact: boolean,
+  ): Promise<void> {
+    if (this.options.checkEffects === false) return;
+    const read = await this.session.atspi.text(ref).catch(() => undefined);
+    if (read === undefined) return;
+    const shows = exact ? fieldShows(read, expected) : undefined;
+    if (shows === true || (shows === undefined && read !== before)) return;
+    throw new LAM_NoEffectError({ functionName, target: describe(control), expected, read });
   }
 
   private async texts(request: ExecuteRequest): Promise<string> {

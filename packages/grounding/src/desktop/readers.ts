@@ -40,6 +40,8 @@ export interface DocParagraph {
   lineSpacing?: string;
   /** `start`, `center`, `end`, `justify`. */
   alignment?: string;
+  /** The first line's indent as written (`1.27cm`, `0.5in`), when it has one. */
+  firstLineIndent?: string;
   /** A page break comes before this paragraph. */
   pageBreakBefore: boolean;
   /** The index (0-based) of the table the paragraph is in, if any. */
@@ -64,8 +66,13 @@ export interface TextDocumentState {
   tables: DocTable[];
   /** The paragraphs' text joined with newlines. */
   text: string;
-  /** The first page's orientation and size (as written, e.g. `21.001cm`). */
-  page: { orientation: 'portrait' | 'landscape'; width?: string; height?: string };
+  /** The first page's orientation, size and margins (as written, e.g. `21.001cm`, `0.7874in`). */
+  page: {
+    orientation: 'portrait' | 'landscape';
+    width?: string;
+    height?: string;
+    margins?: { left?: string; right?: string; top?: string; bottom?: string };
+  };
 }
 
 /** A spreadsheet cell read for checking. */
@@ -87,6 +94,10 @@ export interface SheetState {
   cells: Record<string, CellState>;
   /** Values from A1 to the last used cell (null where empty). */
   rows: (string | number | boolean | null)[][];
+  /** Column widths as written (`0.889in`), by column letter, for the first 64 columns. */
+  columnWidths: Record<string, string>;
+  /** Row heights as written (`0.178in`), by row number, for the first 256 rows. */
+  rowHeights: Record<string, string>;
 }
 
 /** A spreadsheet (.ods, .xlsx, ...) read for checking. */
@@ -171,7 +182,12 @@ function readStyleDef(node: XmlNode): StyleDef {
   for (const child of kids(node)) {
     const tag = tagOf(child);
     if (tag === 'style:text-properties') Object.assign(def.text, child[':@'] ?? {});
-    if (tag === 'style:paragraph-properties' || tag === 'style:table-cell-properties')
+    if (
+      tag === 'style:paragraph-properties' ||
+      tag === 'style:table-cell-properties' ||
+      tag === 'style:table-column-properties' ||
+      tag === 'style:table-row-properties'
+    )
       Object.assign(def.paragraph, child[':@'] ?? {});
   }
   return def;
@@ -334,6 +350,12 @@ function pageOf(styles: Styles, masterName: string | undefined): TextDocumentSta
   const page: TextDocumentState['page'] = { orientation };
   if (width) page.width = width;
   if (height) page.height = height;
+  const margins: NonNullable<TextDocumentState['page']['margins']> = {};
+  for (const side of ['left', 'right', 'top', 'bottom'] as const) {
+    const value = layout[`fo:margin-${side}`] ?? layout['fo:margin'];
+    if (value) margins[side] = value;
+  }
+  if (Object.keys(margins).length > 0) page.margins = margins;
   return page;
 }
 
@@ -378,6 +400,8 @@ export function parseFlatText(xml: string, path: string): TextDocumentState {
       pprops['fo:line-height'] ?? pprops['style:line-height-at-least'] ?? pprops['style:line-spacing'];
     if (spacing && spacing !== 'normal' && spacing !== '100%') p.lineSpacing = spacing;
     if (pprops['fo:text-align']) p.alignment = pprops['fo:text-align'];
+    if (pprops['fo:text-indent'] && Number.parseFloat(pprops['fo:text-indent']) !== 0)
+      p.firstLineIndent = pprops['fo:text-indent'];
     if (list !== undefined) {
       const listStyle = list.style ?? [...defs].reverse().find((d) => d.listStyle)?.listStyle;
       p.list = {
@@ -492,7 +516,26 @@ export function parseFlatSpreadsheet(xml: string, path: string): SpreadsheetStat
   const sheets: SheetState[] = [];
   for (const tableNode of kids(body)) {
     if (tagOf(tableNode) !== 'table:table') continue;
-    const sheet: SheetState = { name: attr(tableNode, 'table:name') ?? '', cells: {}, rows: [] };
+    const sheet: SheetState = {
+      name: attr(tableNode, 'table:name') ?? '',
+      cells: {},
+      rows: [],
+      columnWidths: {},
+      rowHeights: {},
+    };
+    const sizeOf = (family: string, node: XmlNode, key: string) =>
+      styles.styles.get(`${family}:${attr(node, 'table:style-name')}`)?.paragraph[key];
+    let column = 0;
+    for (const c of kids(tableNode).flatMap((n) =>
+      tagOf(n) === 'table:table-columns' || tagOf(n) === 'table:table-header-columns' ? kids(n) : [n],
+    )) {
+      if (tagOf(c) !== 'table:table-column') continue;
+      const repeat = Number(attr(c, 'table:number-columns-repeated') ?? 1);
+      const width = sizeOf('table-column', c, 'style:column-width');
+      for (let i = 0; i < repeat && column + i < 64; i++)
+        if (width) sheet.columnWidths[columnName(column + i)] = width;
+      column += repeat;
+    }
     let row = 0;
     let maxRow = -1;
     let maxCol = -1;
@@ -509,6 +552,9 @@ export function parseFlatSpreadsheet(xml: string, path: string): SpreadsheetStat
         }
         if (tag !== 'table:table-row') continue;
         const repeat = Number(attr(r, 'table:number-rows-repeated') ?? 1);
+        const height = sizeOf('table-row', r, 'style:row-height');
+        for (let i = 0; height && i < repeat && row + i < 256; i++)
+          sheet.rowHeights[String(row + i + 1)] = height;
         let col = 0;
         let used = false;
         for (const c of kids(r)) {

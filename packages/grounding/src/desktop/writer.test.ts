@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Control, Observation } from '@lam/schema';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { executeAction } from '../executor';
+import { resolveDecision } from '../resolve';
 import { createDesktopEnvironment, DesktopEnvironment } from './desktop-environment';
 import { readTextDocument, type TextDocumentState } from './readers';
 
@@ -57,6 +58,17 @@ async function saved(ext = '.odt'): Promise<TextDocumentState> {
 function runOf(state: TextDocumentState, text: string) {
   for (const p of state.paragraphs) for (const r of p.runs) if (r.text.includes(text)) return r;
   throw new Error(`no run with "${text}" in ${JSON.stringify(state.paragraphs.map((p) => p.runs))}`);
+}
+
+/** Observes until `ready` holds (a dialog opened or closed), for at most 5 s. */
+async function until(ready: (o: Observation) => boolean): Promise<Observation> {
+  let obs = await env.observe({ canvas: false });
+  for (let i = 0; i < 20 && !ready(obs); i++) {
+    await new Promise((r) => setTimeout(r, 250));
+    obs = await env.observe({ canvas: false });
+  }
+  expect(ready(obs)).toBe(true);
+  return obs;
 }
 
 function paragraphOf(state: TextDocumentState, text: string) {
@@ -235,6 +247,54 @@ describe('Writer through AT-SPI', () => {
     await act('click_input', { button: 'left' }, find(obs, 'OK', 'Button'));
     const state = await saved();
     expect(state.page.orientation).toBe('landscape');
+  });
+
+  test('task: left and right page margins and a first-line indent, each field reached by name', async () => {
+    const cm = (length: string | undefined) =>
+      length?.endsWith('in') ? Number.parseFloat(length) * 2.54 : Number.parseFloat(length ?? 'NaN');
+    // "Margins" names five fields in the Page tab: each gets its own label ("Margins Left").
+    await click('Format', 'MenuItem');
+    await click('Page Style...', 'MenuItem');
+    let obs = await until((o) => o.controls.some((c) => c.type === 'TabItem' && c.name === 'Page'));
+    await act('click_input', { button: 'left' }, find(obs, 'Page', 'TabItem'));
+    obs = await env.observe({ canvas: false });
+    const margins = obs.controls.filter((c) => c.type === 'Spinner' && c.name.startsWith('Margins'));
+    expect(margins.map((c) => c.name).sort()).toEqual(
+      ['Margins Bottom', 'Margins Gutter', 'Margins Left', 'Margins Right', 'Margins Top'].sort(),
+    );
+    const byName = (name: string) =>
+      resolveDecision({ function: 'set_edit_text', controlLabel: '', controlName: name }, obs)!.control;
+    // A click on a field puts the caret there; the dialog stays (its action would have pressed OK).
+    await act('click_input', { button: 'left' }, byName('Left margin'));
+    obs = await env.observe({ canvas: false });
+    expect(byName('Right margin').name).toBe('Margins Right');
+    await act('set_edit_text', { text: '3 cm' }, byName('Left margin'));
+    await act('set_edit_text', { text: '2.5 cm' }, byName('Right margin'));
+    // A value the field does not take (the gutter stays at its minimum, 0) is no-effect, never ok.
+    const refused = await executeAction(
+      env,
+      { function: 'set_edit_text', args: { text: '-5 cm' } },
+      { control: byName('Gutter margin') },
+    );
+    expect(refused).toMatchObject({ ok: false, noEffect: { expected: '-5 cm' } });
+    expect(refused.error).toMatch(/had no effect: expected "-5 cm", read back "0[.,]00/);
+    await act('click_input', { button: 'left' }, find(obs, 'OK', 'Button'));
+    await until((o) => !o.controls.some((c) => c.name === 'Margins Left'));
+    const page = (await saved()).page;
+    expect(cm(page.margins?.left)).toBeCloseTo(3, 1);
+    expect(cm(page.margins?.right)).toBeCloseTo(2.5, 1);
+
+    await act('select_text', { text: 'The quarterly' });
+    await click('Format', 'MenuItem');
+    await click('Paragraph...', 'MenuItem');
+    obs = await until((o) => o.controls.some((c) => c.name === 'Indents & Spacing'));
+    await act('click_input', { button: 'left' }, find(obs, 'Indents & Spacing', 'TabItem'));
+    obs = await env.observe({ canvas: false });
+    expect(byName('First line indent').name).toBe('Indent First line');
+    await act('set_edit_text', { text: '1 cm' }, byName('First line indent'));
+    await act('click_input', { button: 'left' }, find(obs, 'OK', 'Button'));
+    await until((o) => !o.controls.some((c) => c.name === 'Indent First line'));
+    expect(cm(paragraphOf(await saved(), 'The quarterly').firstLineIndent)).toBeCloseTo(1, 1);
   });
 
   test('save_as .docx: the state reader reads Word files too', async () => {
