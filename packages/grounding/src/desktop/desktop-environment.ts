@@ -12,7 +12,7 @@ import {
   LAM_UnsupportedActionError,
 } from '../errors';
 import { writeScreenshot } from '../screenshot-file';
-import type { AccessibleRef } from './atspi';
+import { type AccessibleRef, hasState, STATE } from './atspi';
 import { LAM_DesktopTimeoutError } from './errors';
 import { fieldShows } from './fields';
 import { buttonNumber, heldKey, sendKeysToXdotool, typeCommands } from './input';
@@ -31,6 +31,8 @@ import {
 
 /** Control types of list, tree and table entries: a click selects them. */
 const ENTRY_TYPES = new Set(['ListItem', 'TreeItem', 'DataItem']);
+/** AT-SPI roles whose click shows in their state (pressed, checked). */
+const TOGGLE_ROLES = new Set(['toggle button', 'check box', 'radio button']);
 
 /** UI functions every desktop environment runs. */
 const UI_ACTIONS = [
@@ -587,7 +589,42 @@ export class DesktopEnvironment implements Environment {
     await this.session.xdotool(args);
   }
 
+  /**
+   * A click, and for a toggle (a toggle button, check box or radio button) the effect check: its state
+   * must change (a radio button must end chosen). LibreOffice updates the state asynchronously, so it is
+   * polled for up to half a second, and only when it has not changed yet.
+   */
   private async click(request: ExecuteRequest): Promise<ExecuteOutput> {
+    const control = request.control;
+    const role = control?.className ?? '';
+    const toggle = this.options.checkEffects !== false && TOGGLE_ROLES.has(role);
+    const { ref } = this.refOf('click_input', control);
+    const state = async () => {
+      const states = await this.session.atspi.states(ref);
+      return hasState(states, STATE.CHECKED) || hasState(states, STATE.PRESSED);
+    };
+    const before = toggle ? await state().catch(() => undefined) : undefined;
+    const output = await this.clickOnce(request);
+    if (before === undefined || (role === 'radio button' && before)) return output;
+    const wanted = role === 'radio button' ? true : !before;
+    for (let waited = 0; ; waited += 50) {
+      const now = await state().catch(() => wanted);
+      if (now === wanted) return output;
+      if (waited >= 500) {
+        const word = (on: boolean) =>
+          role === 'toggle button' ? (on ? 'pressed' : 'not pressed') : on ? 'checked' : 'not checked';
+        throw new LAM_NoEffectError({
+          functionName: 'click_input',
+          target: describe(control!),
+          expected: word(wanted),
+          read: word(now),
+        });
+      }
+      await sleep(50);
+    }
+  }
+
+  private async clickOnce(request: ExecuteRequest): Promise<ExecuteOutput> {
     const { args, control } = request;
     const { ref, data } = this.refOf('click_input', control);
     const button = String(args.button ?? 'left');
