@@ -108,6 +108,15 @@ describe('Calc through AT-SPI', () => {
     expect(sheet.cells.A2?.format.bold).toBe(false);
   });
 
+  test('a selection made through the API shows its contextual buttons in the very next observation', async () => {
+    const merge = (obs: Observation) =>
+      obs.controls.some((c) => c.name === 'Merge Cells' && c.type === 'Button');
+    await act('select_range', { range: 'B3' });
+    expect(merge(await env.observe({ canvas: false }))).toBe(false);
+    await act('select_range', { range: 'A1:B1' });
+    expect(merge(await env.observe({ canvas: false }))).toBe(true);
+  });
+
   test('task: sort a range ascending (the Sort Ascending button)', async () => {
     await act('select_range', { range: 'A2:B5' });
     const obs = await env.observe({ canvas: false });

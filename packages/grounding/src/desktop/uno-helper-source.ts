@@ -53,6 +53,14 @@ class Helper:
             raise Failure('no Writer or Calc document is open')
         return found[0]
 
+    def settle(self, doc):
+        # A selection made through the API does not tell the frame its context changed, so contextual
+        # toolbar buttons (Calc's Merge Cells) would only appear later: tell it, as a mouse selection does.
+        try:
+            doc.CurrentController.Frame.contextChanged()
+        except Exception:
+            pass
+
     def app(self, doc):
         return 'calc' if doc.supportsService('com.sun.star.sheet.SpreadsheetDocument') else 'writer'
 
@@ -117,6 +125,7 @@ class Helper:
         text.insertTextContent(text.getEnd(), table, False)
         # The caret goes into the first cell, as Writer's own Insert Table dialog leaves it.
         doc.CurrentController.ViewCursor.gotoRange(table.getCellByName(table.CellNames[0]).getStart(), False)
+        self.settle(doc)
         return {'name': table.Name, 'index': doc.TextTables.Count}
 
     def cmd_select_table(self, doc, a):
@@ -133,6 +142,7 @@ class Helper:
         table = doc.TextTables.getByName(names[n - 1])
         cells = table.CellNames
         doc.CurrentController.select(table.getCellRangeByName('%s:%s' % (cells[0], cells[-1])))
+        self.settle(doc)
         return True
 
     def cmd_set_font(self, doc, a):
@@ -171,6 +181,7 @@ class Helper:
         controller = doc.CurrentController
         controller.setActiveSheet(sheet)
         controller.select(sheet.getCellRangeByName(a['range']))
+        self.settle(doc)
         return True
 
     def cmd_set_cell_values(self, doc, a):
