@@ -106,6 +106,19 @@ function columnIndex(letters: string): number {
   return n - 1;
 }
 
+/** An A1-style cell or range as its block's corners, `A1:B2`, whatever order they were written in. */
+function blockOf(range: string): string | undefined {
+  const m = CELL_REF.exec(range);
+  if (m === null) return undefined;
+  const [c0, r0, c1, r1] = [
+    columnIndex(m[1]!),
+    Number(m[2]),
+    columnIndex(m[3] ?? m[1]!),
+    Number(m[4] ?? m[2]),
+  ];
+  return [Math.min(c0, c1), Math.min(r0, r1), Math.max(c0, c1), Math.max(r0, r1)].join(',');
+}
+
 function center(box: Box): { x: number; y: number } {
   return { x: Math.round(box.x + box.width / 2), y: Math.round(box.y + box.height / 2) };
 }
@@ -778,7 +791,15 @@ export class DesktopEnvironment implements Environment {
       case 'select_text': {
         const text = String(args.text);
         // Not found is a failed step (as in the web environment), so no one reads it as done.
-        if (!(await call<boolean>('select_text', { text }))) throw new Error(`Text ${text} is not found.`);
+        const selected = await call<string | false>('select_text', { text });
+        if (selected === false) throw new Error(`Text ${text} is not found.`);
+        if (this.options.checkEffects !== false && selected !== text)
+          throw new LAM_NoEffectError({
+            functionName,
+            target: 'the document',
+            expected: text,
+            read: selected,
+          });
         return { output: `Text ${text} is selected.` };
       }
       case 'insert_table': {
@@ -808,11 +829,18 @@ export class DesktopEnvironment implements Environment {
       case 'save_as':
         return { output: await this.saveAs(args, call) };
       case 'select_range': {
-        await call('select_range', {
-          range: String(args.range),
+        const range = String(args.range);
+        const selected = await call<string>('select_range', {
+          range,
           ...(args.sheet ? { sheet: args.sheet } : {}),
         });
-        return { output: `Range ${args.range} is selected.` };
+        // '$Sales.$A$1:$B$1' against 'A1:B1', as the corners of a block (`B2:A1` is `A1:B2`). Only A1-style
+        // cells and ranges are compared (a column `B:B` or a named range reads otherwise).
+        const asked = blockOf(range.trim());
+        const got = blockOf(selected.replace(/^.*\./, ''));
+        if (this.options.checkEffects !== false && asked !== undefined && asked !== got)
+          throw new LAM_NoEffectError({ functionName, target: 'the sheet', expected: range, read: selected });
+        return { output: `Range ${range} is selected.` };
       }
       case 'set_cell_values': {
         const values = args.values as unknown[][];

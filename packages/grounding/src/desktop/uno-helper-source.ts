@@ -114,7 +114,8 @@ class Helper:
         if found is None:
             return False
         doc.CurrentController.select(found)
-        return True
+        # What is selected now, read back for the effect check.
+        return doc.CurrentController.getSelection().getByIndex(0).getString()
 
     def cmd_insert_table(self, doc, a):
         text = doc.Text
@@ -182,7 +183,9 @@ class Helper:
         controller.setActiveSheet(sheet)
         controller.select(sheet.getCellRangeByName(a['range']))
         self.settle(doc)
-        return True
+        # What is selected now, read back for the effect check ('$Sales.$A$1:$B$1').
+        selection = controller.getSelection()
+        return selection.AbsoluteName if hasattr(selection, 'AbsoluteName') else ''
 
     def cmd_set_cell_values(self, doc, a):
         sheet = self.sheet(doc, a.get('sheet'))
