@@ -91,8 +91,9 @@ export interface DesktopEnvironmentOptions {
   /** Timeout of one application API call (default 15 s). */
   apiTimeoutMs?: number;
   /**
-   * Read a field back after typing into it and report a value it did not take as no-effect
-   * (`LAM_NoEffectError`), never ok (default true; false only to measure what the checks cost).
+   * Check each action's effect (a field read back after typing, a toggle's state after a click, the
+   * selection after `select_text` / `select_range`) and report one that did not happen as no-effect
+   * (`LAM_NoEffectError`), never ok. Default true; false only to measure what the checks cost.
    */
   checkEffects?: boolean;
 }
@@ -703,8 +704,10 @@ export class DesktopEnvironment implements Environment {
     if (control.type === 'Spinner' && editable) {
       const before = this.options.checkEffects === false ? '' : await atspi.text(ref);
       await this.focus('set_edit_text', control);
-      if (!(await atspi.setTextContents(ref, text).catch(() => false)))
-        await this.xdotoolAll(typeCommands(`^a${text}`, String(this.options.typeDelayMs ?? 12)));
+      if (!(await atspi.setTextContents(ref, text).catch(() => false))) {
+        await this.xdotoolAll(sendKeysToXdotool('^a', this.typeDelay()));
+        await this.xdotoolAll(typeCommands(text, String(this.options.typeDelayMs ?? 12)));
+      }
       await this.commitField(control);
       await this.expectShown('set_edit_text', control, ref, before, text, true);
       return { output: text };
