@@ -55,6 +55,11 @@ export interface DocTable {
   /** The table's name (`Table1`, or the name it was given). */
   name: string;
   rows: string[][];
+  /**
+   * Each column's width as written (`1.9689in`), where the file gives them (a document saved as flat ODF
+   * does; LibreOffice's headless conversion of an .odt keeps only relative widths, so this is empty).
+   */
+  columnWidths: string[];
 }
 
 /** A text document (.odt, .docx, ...) read for checking. */
@@ -444,8 +449,23 @@ export function parseFlatText(xml: string, path: string): TextDocumentState {
       } else if (tag === 'text:list-item' || tag === 'text:list-header') walk(kids(node), list, table);
       else if (tag === 'table:table') {
         const index = tables.length;
-        const t: DocTable = { name: attr(node, 'table:name') ?? '', rows: [] };
+        const t: DocTable = { name: attr(node, 'table:name') ?? '', rows: [], columnWidths: [] };
         tables.push(t);
+        const columnsOf = (ns: readonly XmlNode[]): XmlNode[] =>
+          ns.flatMap((n) =>
+            tagOf(n) === 'table:table-column'
+              ? [n]
+              : /^table:table-(header-)?columns$|^table:table-column-group$/.test(tagOf(n))
+                ? columnsOf(kids(n))
+                : [],
+          );
+        for (const c of columnsOf(kids(node))) {
+          const width = styles.styles.get(`table-column:${attr(c, 'table:style-name')}`)?.paragraph[
+            'style:column-width'
+          ];
+          const repeat = Number(attr(c, 'table:number-columns-repeated') ?? 1);
+          for (let i = 0; width && i < Math.min(repeat, 64); i++) t.columnWidths.push(width);
+        }
         const rows = (ns: readonly XmlNode[]) => {
           for (const r of ns) {
             const rtag = tagOf(r);

@@ -297,6 +297,27 @@ describe('Writer through AT-SPI', () => {
     expect(cm(paragraphOf(await saved(), 'The quarterly').firstLineIndent)).toBeCloseTo(1, 1);
   });
 
+  test('task: a table column width in Table Properties, by field name', async () => {
+    const cm = (length: string | undefined) =>
+      length?.endsWith('in') ? Number.parseFloat(length) * 2.54 : Number.parseFloat(length ?? 'NaN');
+    await act('select_table', { number: 1 });
+    await click('Table', 'MenuItem');
+    await click('Properties...', 'MenuItem');
+    let obs = await until((o) => o.controls.some((c) => c.type === 'TabItem' && c.name === 'Columns'));
+    await act('click_input', { button: 'left' }, find(obs, 'Columns', 'TabItem'));
+    obs = await env.observe({ canvas: false });
+    const first = resolveDecision(
+      { function: 'set_edit_text', controlLabel: '', controlName: 'width of column 1' },
+      obs,
+    )!.control;
+    expect(first.name).toBe('Column 1 Width');
+    await act('set_edit_text', { text: '5 cm' }, first);
+    await act('click_input', { button: 'left' }, find(obs, 'OK', 'Button'));
+    await until((o) => !o.controls.some((c) => c.name === 'Column 1 Width'));
+    // Flat ODF as saved: a headless conversion of the .odt keeps only relative column widths.
+    expect(cm((await saved('.fodt')).tables[0]!.columnWidths[0])).toBeCloseTo(5, 1);
+  });
+
   test('save_as .docx: the state reader reads Word files too', async () => {
     const state = await saved('.docx');
     expect(runOf(state, 'quarterly report is ready').bold).toBe(true);
