@@ -151,7 +151,10 @@ export function resolveDecision(
       candidates: candidates(ranked, threshold, limit, (m) =>
         m.control === byLabel ? 'the labelled control' : '',
       ),
-      reason: `${labelNote}, and no control${kinds} has a name that reaches the threshold ${threshold}`,
+      reason:
+        kinds === ''
+          ? `${labelNote}, and no control's name reaches the threshold ${threshold}`
+          : `${labelNote}, and no control${kinds} has a name that reaches the threshold ${threshold}`,
     });
   }
   const ties = ranked.filter((m) => m.score >= threshold && best.score - m.score <= tieMargin);

@@ -67,6 +67,7 @@ describe('state readers on flat ODF files', () => {
           ['a', 'b'],
           ['c\nd', ''],
         ],
+        columnWidths: [],
       },
     ]);
   });
