@@ -29,10 +29,10 @@ export type AccessibleRef = readonly [bus: string, path: string];
 const ACCESSIBLE = 'org.a11y.atspi.Accessible';
 const PROPERTIES = 'org.freedesktop.DBus.Properties';
 
-/** The AT-SPI state numbers this backend reads (AtspiStateType). */
 /** AT-SPI's relation type LABELLED_BY (AtspiRelationType). */
 const RELATION_LABELLED_BY = 2;
 
+/** The AT-SPI state numbers this backend reads (AtspiStateType). */
 export const STATE = {
   ACTIVE: 1,
   CHECKED: 4,
