@@ -20,7 +20,9 @@ export { askOnTerminal, type RunCommandIo, RunCommandOptions, runCommand } from 
 export {
   evaluateOffline,
   type OfflineResult,
+  renderOptionsFor,
   renderTrainingData,
+  stepSamples,
   type TrainCommandOptions,
   type TrainCommandResult,
   TrainConfig,
@@ -42,8 +44,11 @@ export {
   type Settings,
 } from './config';
 export { type RunAgentOptions, type RunAgentResult, runAgent } from './run/agent-loop';
+export { defaultModelSpec } from './run/default-model';
 export {
+  argumentSchemas,
   cellReferences,
+  functionNamesFor,
   type PreviousStep,
   PromptSettings,
   previousStepOf,

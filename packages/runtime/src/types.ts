@@ -57,7 +57,12 @@ export const GenerateResultSchema = z.object({
   /** The generated text (without the stop string). */
   text: z.string(),
   finishReason: FinishReasonSchema,
-  usage: z.object({ inputTokens: z.number().int(), outputTokens: z.number().int() }),
+  usage: z.object({
+    inputTokens: z.number().int(),
+    outputTokens: z.number().int(),
+    /** Local engines: prompt tokens whose keys and values came from an earlier generation's cache. */
+    cachedInputTokens: z.number().int().optional(),
+  }),
   timings: z.object({
     /** From the call to the first generated token (includes prompt processing). */
     timeToFirstTokenMs: z.number(),
@@ -65,6 +70,11 @@ export const GenerateResultSchema = z.object({
     totalMs: z.number(),
     /** Generated tokens per second after the first token (decode speed); 0 when one token or less. */
     tokensPerSecond: z.number(),
+    /** Local engines: forward passes of the model (one per token unless drafts were checked). */
+    forwardPasses: z.number().int().optional(),
+    /** Local engines, greedy decoding: tokens drafted, and how many of them were kept. */
+    draftTokens: z.number().int().optional(),
+    draftTokensKept: z.number().int().optional(),
     /** Local engines with a constraint: time spent checking tokens and computing masks. */
     constraintMs: z.number().optional(),
     /** Local engines with a constraint: how many steps needed a full token mask (the slow path). */

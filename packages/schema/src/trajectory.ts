@@ -41,6 +41,19 @@ export const StepTimings = z.strictObject({
   envMs: z.number().nonnegative().optional(),
   /** The whole step. */
   totalMs: z.number().nonnegative().optional(),
+  /**
+   * Where the step's time went, in the order it is spent: observing the application, rendering the
+   * prompt (and building the decoding constraint), the model's prompt processing up to its first token
+   * (`prefillMs`) and the rest of its decoding (`decodeMs`), parsing the answer, resolving the decision
+   * to a control (with the safety check) and executing the action. A repaired answer adds its model time.
+   */
+  observeMs: z.number().nonnegative().optional(),
+  renderMs: z.number().nonnegative().optional(),
+  prefillMs: z.number().nonnegative().optional(),
+  decodeMs: z.number().nonnegative().optional(),
+  parseMs: z.number().nonnegative().optional(),
+  resolveMs: z.number().nonnegative().optional(),
+  executeMs: z.number().nonnegative().optional(),
 });
 export type StepTimings = z.infer<typeof StepTimings>;
 

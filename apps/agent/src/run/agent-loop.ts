@@ -11,6 +11,7 @@ import {
   type Step,
   type StepInput,
   summarizeObservation,
+  type TokenUsage,
   TrajectoryLogRecord,
   type TrajectoryStatus,
 } from '@lam/schema';
@@ -196,6 +197,8 @@ export async function runAgent(options: RunAgentOptions): Promise<RunAgentResult
       let t = now();
       const observation = await options.environment.observe();
       envMs += now() - t;
+      const observeMs = now() - t;
+      t = now();
 
       const prompt = renderStepPrompt(
         {
@@ -223,10 +226,14 @@ export async function runAgent(options: RunAgentOptions): Promise<RunAgentResult
               registry,
             });
 
+      const renderMs = now() - t;
+
       let generation: GenerateResult | undefined;
       let decision: Decision | undefined;
       let parseError: string | undefined;
-      const usage = { inputTokens: 0, outputTokens: 0 };
+      const usage: TokenUsage = { inputTokens: 0, outputTokens: 0 };
+      let prefillMs = 0;
+      let parseMs = 0;
       for (let attempt = 0; attempt <= (options.repairAttempts ?? 1); attempt++) {
         t = now();
         generation = await options.model.generate({
@@ -236,16 +243,21 @@ export async function runAgent(options: RunAgentOptions): Promise<RunAgentResult
           ...(options.signal ? { abortSignal: options.signal } : {}),
         });
         modelMs += now() - t;
+        prefillMs += Math.min(generation.timings.timeToFirstTokenMs, now() - t);
         usage.inputTokens += generation.usage.inputTokens;
         usage.outputTokens += generation.usage.outputTokens;
+        if (generation.usage.cachedInputTokens !== undefined)
+          usage.cachedInputTokens = (usage.cachedInputTokens ?? 0) + generation.usage.cachedInputTokens;
         // Arguments are checked by the executor, which records a bad call as a failed step the
         // model sees in its history; here only the decision's shape and its label are checked.
+        t = now();
         const parsed = safeParseDecision(generation.text, {
           registry,
           controls,
           statuses,
           validateArgs: false,
         });
+        parseMs += now() - t;
         if (parsed.success) {
           decision = parsed.decision;
           break;
@@ -271,7 +283,10 @@ export async function runAgent(options: RunAgentOptions): Promise<RunAgentResult
         decision.status === 'FAIL' && decision.function === ''
           ? { status: 'no-action' as const, control: null }
           : await executor.run(decision, observation);
-      envMs += now() - t;
+      const runMs = now() - t;
+      envMs += runMs;
+      // The executor's result times the action itself; the rest is resolving and the safety check.
+      const executeMs = Math.min(outcome.result?.durationMs ?? 0, runMs);
 
       const stepInput: StepInput = {
         index,
@@ -282,7 +297,18 @@ export async function runAgent(options: RunAgentOptions): Promise<RunAgentResult
         control: outcome.control,
         ...(outcome.safety ? { safety: outcome.safety } : {}),
         ...(outcome.result ? { result: outcome.result } : {}),
-        timings: { modelMs, envMs, totalMs: now() - stepStart },
+        timings: {
+          modelMs,
+          envMs,
+          totalMs: now() - stepStart,
+          observeMs,
+          renderMs,
+          prefillMs,
+          decodeMs: Math.max(0, modelMs - prefillMs),
+          parseMs,
+          resolveMs: runMs - executeMs,
+          executeMs,
+        },
         usage,
       };
       const step = record(stepInput);

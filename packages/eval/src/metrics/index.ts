@@ -50,6 +50,13 @@ export {
   pointInBox,
 } from './screenspot';
 export {
+  type PhaseTiming,
+  quantile,
+  STEP_PHASES,
+  type StepPhase,
+  stepTimingSummary,
+} from './step-timings';
+export {
   type DecisionMetricsFromJsonlOptions,
   decisionMetricsFromJsonl,
   summarizeTrajectoryLog,

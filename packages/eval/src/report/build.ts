@@ -4,6 +4,7 @@ import type { Mind2WebMetrics } from '../metrics/mind2web';
 import { type OnlineMetrics, onlineMetrics, onlineRunFromRecord } from '../metrics/online-metrics';
 import type { PlanningMetrics } from '../metrics/planning-metrics';
 import type { GroundingMetrics } from '../metrics/screenspot';
+import { type PhaseTiming, type StepPhase, stepTimingSummary } from '../metrics/step-timings';
 import {
   bootstrapInterval,
   type Interval,
@@ -76,6 +77,8 @@ export interface ReportSystem {
   successInterval?: Interval;
   /** False when the results were not judged: the success rate and its interval mean nothing. */
   judged?: false;
+  /** Median and p95 of each part of a step's time, from the trajectories' step timings. */
+  stepTimings?: Partial<Record<StepPhase, PhaseTiming>>;
 }
 
 /** The data of a report: every renderer (JSON, Markdown, HTML) reads this. */
@@ -153,6 +156,8 @@ export function buildReport(options: BuildReportOptions): EvalReport {
     if (input.mind2web) system.mind2web = input.mind2web;
     if (input.grounding) system.grounding = input.grounding;
     const byTrajectory = new Map((input.trajectories ?? []).map((t) => [t.id, t]));
+    const timings = stepTimingSummary(input.trajectories ?? []);
+    if (Object.keys(timings).length > 0) system.stepTimings = timings;
     if (input.results !== undefined) {
       const runs = input.results.map((r) => {
         const t = r.trajectoryId === undefined ? undefined : byTrajectory.get(r.trajectoryId);

@@ -1,3 +1,4 @@
+import type { PhaseTiming, StepPhase } from '../metrics/step-timings';
 import type { EvalReport, ReportSystem } from './build';
 
 /** A table of figures: a caption, column headings, and rows of cells as text. */
@@ -83,7 +84,26 @@ export function reportTables(report: EvalReport, preset: TablePreset = 'full'): 
     ]),
   ];
   if (full) {
+    const timing = (
+      label: string,
+      phase: StepPhase,
+    ): [string, (t: Partial<Record<StepPhase, PhaseTiming>>) => string] => [
+      label,
+      (t) =>
+        t[phase] === undefined ? '-' : `${Math.round(t[phase].medianMs)} / ${Math.round(t[phase].p95Ms)}`,
+    ];
     tables.push(
+      table(report, 'stepTimings', 'step-time', 'Step time, median / p95 ms', full, [
+        timing('Observe', 'observeMs'),
+        timing('Prompt render', 'renderMs'),
+        timing('Prefill', 'prefillMs'),
+        timing('Decode', 'decodeMs'),
+        timing('Parse', 'parseMs'),
+        timing('Resolve', 'resolveMs'),
+        timing('Execute', 'executeMs'),
+        timing('Whole step', 'totalMs'),
+        ['Steps', (t) => String(t.totalMs?.steps ?? 0)],
+      ]),
       table(report, 'mind2web', 'mind2web', 'Mind2Web', full, [
         ['Element Accuracy %', (m) => pct(m.elementAccuracy)],
         ['Operation F1 %', (m) => pct(m.operationF1)],

@@ -512,3 +512,43 @@ describe('decisionConstraint', () => {
     expect(checked).toBeGreaterThan(400);
   }, 120_000);
 });
+
+describe('ConstrainedDecoder.forcedText and allowedRun', () => {
+  const chars = [...'{}[]":, abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_0123456789'];
+  const index = new TokenIndex([...chars, '"control_name": "', 'Save', 'Bold', '", ']);
+  const id = (text: string) => index.textOf.indexOf(text);
+  const schema = decisionConstraint({
+    controls: [
+      { label: '4', name: 'Save' },
+      { label: '9', name: 'Bold' },
+    ],
+    nameFirst: true,
+    functionNames: ['click_input'],
+  });
+
+  it('gives the characters only one way can go on with, and nothing where the model has a choice', () => {
+    const decoder = new ConstrainedDecoder(compileConstraint(schema, { maxWhitespace: 0 }), index, new Set());
+    expect(decoder.forcedText()).toBe('{"thought":"');
+    for (const ch of '{"thought":"x","control_name":"Bo') decoder.accept(id(ch));
+    // The name is now unique, and so is its label: the rest up to the label's value is forced.
+    expect(decoder.forcedText()).toBe('ld","control_label":"9","function":"');
+    expect(decoder.forcedText(5)).toBe('ld","');
+    // With whitespace allowed between JSON tokens, a space may follow the key's colon: the run stops,
+    // unless the model's spacing is given.
+    const spaced = new ConstrainedDecoder(compileConstraint(schema), index, new Set());
+    expect(spaced.forcedText()).toBe('');
+    expect(spaced.forcedText(64, ':,')).toBe('{"thought": "');
+  });
+
+  it('counts how many tokens of a draft the constraint allows in a row, without moving', () => {
+    const decoder = new ConstrainedDecoder(compileConstraint(schema), index, new Set([999]));
+    for (const ch of '{"thought": "x", ') decoder.accept(id(ch));
+    const draft = [id('"control_name": "'), id('Save'), id('", '), id('Bold')];
+    expect(decoder.allowedRun(draft, 100)).toBe(3);
+    expect(decoder.allowedRun([id('Save')], 100)).toBe(0);
+    // The budget counts: the value cannot be finished in 4 tokens.
+    expect(decoder.allowedRun(draft, 4)).toBe(0);
+    expect(decoder.allowedRun([999], 100)).toBe(0);
+    expect(decoder.forcedText()).toBe('');
+  });
+});

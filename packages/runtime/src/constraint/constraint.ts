@@ -1,14 +1,18 @@
 import type { JsonSchema } from '../types';
 import {
   type AutomatonOptions,
+  advance,
   advanceText,
   initialState,
   isAccepting,
+  nextChars,
   REJECT,
   type State,
 } from './automaton';
 import { compileSchema, type SchemaNode } from './compile';
 import type { TokenIndex } from './token-index';
+
+const WHITESPACE = ' \n\t\r';
 
 /** A JSON Schema compiled for constrained decoding. */
 export interface CompiledConstraint {
@@ -112,6 +116,59 @@ export class ConstrainedDecoder {
     this.scratch.set(ids);
     this.scratch.set(end, ids.length);
     return this.scratch.subarray(0, ids.length + end.length);
+  }
+
+  /**
+   * How many of `ids`, in a row from here, the constraint allows (a draft's usable part); `budget` is
+   * the tokens left before the first of them. The state does not move.
+   */
+  allowedRun(ids: readonly number[], budget: number): number {
+    let state = this.state;
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i]!;
+      if (this.endIds.has(id) || state === null) return i;
+      const text = this.index.textOf[id];
+      if (!text) return i;
+      const end = advanceText(state, text, this.constraint.options);
+      if (end === REJECT || (end === null ? 0 : end.rem) > budget - i - 1) return i;
+      state = end;
+    }
+    return ids.length;
+  }
+
+  /**
+   * The characters that come next unless the model makes a choice the constraint leaves it: the longest
+   * run from here where the constraint allows one character only, at most `max`. Where it also allows
+   * whitespace between JSON tokens, `spaced` says how the model spaces its JSON: one space after these
+   * characters (`:,` for `{"a": 1, "b": 2}`), none elsewhere; without `spaced` the run stops there.
+   * Empty inside free text and where the value may end.
+   */
+  forcedText(max = 64, spaced?: string): string {
+    let state = this.state;
+    let out = '';
+    while (out.length < max && state !== null && !isAccepting(state)) {
+      const candidates = nextChars(state);
+      if (candidates === null) break;
+      const allowed: string[] = [];
+      const after = new Map<string, State | null>();
+      for (const ch of new Set(candidates)) {
+        const end = advance(state, ch, this.constraint.options);
+        if (end === REJECT) continue;
+        allowed.push(ch);
+        after.set(ch, end);
+      }
+      const solid = allowed.filter((ch) => !WHITESPACE.includes(ch));
+      let ch: string | undefined;
+      if (allowed.length === 1) ch = allowed[0];
+      else if (spaced !== undefined && solid.length === 1) {
+        const last = out.at(-1);
+        ch = last !== undefined && spaced.includes(last) && allowed.includes(' ') ? ' ' : solid[0];
+      }
+      if (ch === undefined) break;
+      out += ch;
+      state = after.get(ch)!;
+    }
+    return out;
   }
 
   /** Moves past token `id` (which must be allowed). */

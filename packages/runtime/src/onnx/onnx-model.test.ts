@@ -311,6 +311,89 @@ describe('the onnx engine', () => {
   });
 });
 
+describe('drafts and the prefix cache', () => {
+  const names = [
+    'Bold',
+    'Italic',
+    'Insert Table',
+    'Page Break',
+    'Font Size',
+    'Save',
+    'Undo',
+    'Find & Replace',
+  ];
+  /** 100 prompts as the steps of 20 tasks: the same system text, a request per task, a growing history. */
+  const prompts = Array.from({ length: 100 }, (_, i) => {
+    const task = Math.floor(i / 5);
+    const controls = names.map((name, j) => ({ label: String(j + 1 + (task % 3)), name }));
+    const done = Array.from({ length: i % 5 }, (_, k) => `- clicked ${names[(task + k) % names.length]}`);
+    return {
+      messages: [
+        { role: 'system' as const, content: 'You act in writer. Reply with one JSON decision.' },
+        {
+          role: 'user' as const,
+          content: `Request: make paragraph ${task} ${names[task % names.length]!.toLowerCase()}\nControls:\n${controls.map((c) => `[${c.label}] Button "${c.name}"`).join('\n')}\nDone:\n${done.join('\n')}`,
+        },
+      ],
+      constraint:
+        i % 2 === 0
+          ? decisionConstraint({ controls, nameFirst: true, functionNames: ['click_input', 'set_edit_text'] })
+          : undefined,
+      maxTokens: i % 2 === 0 ? 120 : 40,
+    };
+  });
+
+  it('leave greedy output as one token per pass makes it, on 100 prompts, in fewer passes', async () => {
+    const plain = await loadOnnxModel(llamaDir, { draftTokens: 0, prefixCache: 0 });
+    const fast = await loadOnnxModel(llamaDir);
+    try {
+      let cached = 0;
+      let kept = 0;
+      let passes = 0;
+      let tokens = 0;
+      for (const prompt of prompts) {
+        const a = await plain.generate(prompt);
+        const b = await fast.generate(prompt);
+        expect(b.outputTokenIds).toEqual(a.outputTokenIds);
+        expect(b.text).toBe(a.text);
+        expect(a.timings.forwardPasses).toBe(a.usage.outputTokens);
+        expect(a.usage.cachedInputTokens).toBeUndefined();
+        cached += b.usage.cachedInputTokens ?? 0;
+        kept += b.timings.draftTokensKept ?? 0;
+        passes += b.timings.forwardPasses ?? 0;
+        tokens += b.usage.outputTokens;
+      }
+      // Every prompt after the first shares at least the system text with one before it.
+      expect(cached).toBeGreaterThan(99 * 10);
+      expect(kept).toBeGreaterThan(0);
+      expect(passes).toBeLessThan(tokens);
+    } finally {
+      await plain.dispose();
+      await fast.dispose();
+    }
+  });
+
+  it('give the same answer to the same prompt again, from the cache and from drafts of the last output', async () => {
+    const fast = await loadOnnxModel(llamaDir);
+    try {
+      const first = await fast.generate({ messages: conversation, maxTokens: 30 });
+      const again = await fast.generate({ messages: conversation, maxTokens: 30 });
+      expect(again.outputTokenIds).toEqual(first.outputTokenIds);
+      expect(again.usage.cachedInputTokens).toBe(first.usage.inputTokens - 1);
+      // The whole answer was drafted from the first one: a few passes for 30 tokens.
+      expect(again.timings.draftTokensKept).toBeGreaterThanOrEqual(29 - 16);
+      expect(again.timings.forwardPasses).toBeLessThanOrEqual(5);
+    } finally {
+      await fast.dispose();
+    }
+  });
+
+  it('rejects a draft length or cache size that is not a whole number', async () => {
+    await expect(loadOnnxModel(bpeDir, { draftTokens: -1 })).rejects.toThrow(/draftTokens: -1.*whole number/);
+    await expect(loadOnnxModel(bpeDir, { prefixCache: 1.5 })).rejects.toThrow(/prefixCache: 1.5/);
+  });
+});
+
 describe('a corrupt or incomplete model folder', () => {
   async function broken(change: (dir: string) => Promise<void>): Promise<string> {
     const dir = await mkdtemp(join(root, 'broken-'));

@@ -6,6 +6,7 @@ import {
   matchesConstraint,
 } from '../constraint/constraint';
 import { TokenIndex } from '../constraint/token-index';
+import { DraftLookup } from '../draft';
 import {
   LAM_AbortError,
   LAM_ContextLengthError,
@@ -19,6 +20,7 @@ import { StopMatcher } from '../stop';
 import { toGenerationStream } from '../stream';
 import type { GenerateOptions, GenerateResult, GenerationStream, LanguageModel } from '../types';
 import { type ModelFolder, readModelFolder } from './model-folder';
+import { cutPositions, PrefixCache } from './prefix-cache';
 import { releaseBuffers } from './release-buffers';
 
 /** Options of {@link loadOnnxModel}. */
@@ -41,6 +43,18 @@ export interface OnnxModelOptions {
   onWarning?: (message: string) => void;
   /** The most whitespace characters in a row that constrained output may hold (default 12). */
   maxWhitespace?: number;
+  /**
+   * Greedy decoding checks up to this many drafted tokens in one forward pass (default 16; 0: one token
+   * per pass). Drafts come from text the model saw or wrote before and from what the constraint forces;
+   * only tokens greedy decoding would have chosen are kept, so the output does not change (decision 0306).
+   */
+  draftTokens?: number;
+  /**
+   * How many generations' key-value caches are kept so that a prompt beginning as an earlier one did is
+   * processed only from where it differs (default 4; 0: none). Each costs about
+   * layers × 2 × kvHeads × headDim × 4 bytes per token (some MB for a small model).
+   */
+  prefixCache?: number;
 }
 
 /**
@@ -95,7 +109,19 @@ export async function loadOnnxModel(dir: string, options: OnnxModelOptions = {})
     }
   }
   checkSession(session, folder);
-  return new OnnxLanguageModel(folder, session, used, options.maxWhitespace ?? 12);
+  for (const key of ['draftTokens', 'prefixCache'] as const) {
+    const value = options[key];
+    if (value !== undefined && !(Number.isInteger(value) && value >= 0))
+      throw new LAM_InvalidOptionsError(
+        [`${key}: ${JSON.stringify(value)}`],
+        `Give ${key} as a whole number ≥ 0.`,
+      );
+  }
+  return new OnnxLanguageModel(folder, session, used, {
+    maxWhitespace: options.maxWhitespace ?? 12,
+    draftTokens: options.draftTokens ?? 16,
+    prefixCache: options.prefixCache ?? 4,
+  });
 }
 
 function firstLine(error: unknown): string {
@@ -167,14 +193,22 @@ export class OnnxLanguageModel implements LanguageModel {
   private readonly constraints = new WeakMap<object, CompiledConstraint>();
   private readonly hasPositionIds: boolean;
   private readonly hasAttentionMask: boolean;
+  private readonly maxWhitespace: number;
+  /** Tokens drafted per forward pass in greedy decoding (0: none). */
+  readonly draftTokens: number;
+  private readonly prefixCache: PrefixCache;
+  private readonly drafts = new DraftLookup();
 
   constructor(
     private readonly folder: ModelFolder,
     private readonly session: ort.InferenceSession,
     /** The execution provider in use: `cpu`, or `cuda` when it could be used. */
     readonly device: 'cpu' | 'cuda',
-    private readonly maxWhitespace: number,
+    settings: { maxWhitespace: number; draftTokens: number; prefixCache: number },
   ) {
+    this.maxWhitespace = settings.maxWhitespace;
+    this.draftTokens = settings.draftTokens;
+    this.prefixCache = new PrefixCache(settings.prefixCache);
     this.model = folder.dir;
     this.hasPositionIds = session.inputNames.includes('position_ids');
     this.hasAttentionMask = session.inputNames.includes('attention_mask');
@@ -211,6 +245,7 @@ export class OnnxLanguageModel implements LanguageModel {
   }
 
   async dispose(): Promise<void> {
+    this.prefixCache.clear();
     await this.session.release();
   }
 
@@ -274,55 +309,32 @@ export class OnnxLanguageModel implements LanguageModel {
     const penalty = options.repetitionPenalty ?? 1;
     const seen = new Set(promptIds);
     const stops = options.stop?.length ? new StopMatcher(options.stop) : undefined;
+    // Drafts are checked against greedy choices: with sampling, tokens are decoded one at a time.
+    const drafting = temperature === 0 && this.draftTokens > 0;
 
-    const emptyPast = new Float32Array(0);
-    let past: Record<string, ort.Tensor> = {};
-    for (let l = 0; l < config.layers; l++) {
-      for (const kv of ['key', 'value']) {
-        past[`past_key_values.${l}.${kv}`] = new ort.Tensor('float32', emptyPast, [
-          1,
-          config.kvHeads,
-          0,
-          config.headDim,
-        ]);
-      }
-    }
+    const hit = this.prefixCache.take(promptIds);
+    let past: Record<string, ort.Tensor> = hit?.past ?? this.emptyPast();
+    /** The tokens whose keys and values `past` holds. */
+    let fed: number[] = promptIds.slice(0, hit?.length ?? 0);
+    /** The tokens to feed next: the rest of the prompt, then each chosen token. */
+    let pending: number[] = promptIds.slice(fed.length);
     const output: number[] = [];
     let text = '';
     let emitted = 0;
     let firstTokenAt = 0;
     let finishReason: GenerateResult['finishReason'] = 'length';
-    let step: number[] = promptIds;
-    let total = 0;
     let stoppedByString = false;
     let constraintMs = 0;
-    let last: ort.InferenceSession.ReturnType | undefined;
+    let passes = 0;
+    let drafted = 0;
+    let accepted = 0;
+    let done = false;
 
-    while (output.length < budget) {
-      throwIfAborted();
-      const n = step.length;
-      total += n;
-      const feeds: Record<string, ort.Tensor> = {
-        input_ids: new ort.Tensor('int64', BigInt64Array.from(step, BigInt), [1, n]),
-        ...past,
-      };
-      if (this.hasAttentionMask)
-        feeds.attention_mask = new ort.Tensor('int64', new BigInt64Array(total).fill(1n), [1, total]);
-      if (this.hasPositionIds) {
-        const positions = new BigInt64Array(n);
-        for (let i = 0; i < n; i++) positions[i] = BigInt(total - n + i);
-        feeds.position_ids = new ort.Tensor('int64', positions, [1, n]);
-      }
-      const results = await this.session.run(feeds);
-      // Each step's outputs are new buffers; the ones a step is done with are freed at once, not at a
-      // garbage collection (see releaseBuffers): here the past cache, below the logits.
-      releaseBuffers(spentBuffers(Object.values(past), Object.values(results)));
-      last = results;
-      const logitsData = results.logits!.data as Float32Array;
-      const vocab = logitsData.length / n;
-      let logits = logitsData.subarray((n - 1) * vocab, n * vocab);
+    /** The next token from one row of logits, as greedy decoding or the sampler chooses it. */
+    const choose = (row: Float32Array): number => {
+      let logits = row;
       if (penalty !== 1) {
-        logits = logits.slice();
+        logits = row.slice();
         applyRepetitionPenalty(logits, seen, penalty);
       }
       const left = budget - output.length;
@@ -344,15 +356,18 @@ export class OnnxLanguageModel implements LanguageModel {
           token = sample(logits, sampling, random, constrained.allowed(left));
       }
       if (constrained) constraintMs += performance.now() - choosing;
-      const spent = spentBuffers([results.logits!], presentTensors(results));
-      if (logits.buffer !== logitsData.buffer) spent.push(logits.buffer); // the penalised copy
-      releaseBuffers(spent);
+      if (logits !== row) releaseBuffers([logits.buffer]); // the penalised copy
+      return token;
+    };
+
+    /** Takes a chosen token into the output; true when generation ends with it. */
+    const commit = (token: number): boolean => {
       if (output.length === 0) firstTokenAt = performance.now();
       output.push(token);
       seen.add(token);
       if (endIds.has(token) && (!constrained || constrained.accepting)) {
         finishReason = 'stop';
-        break;
+        return true;
       }
       if (constrained) {
         const accepting = performance.now();
@@ -366,7 +381,7 @@ export class OnnxLanguageModel implements LanguageModel {
           text = text.slice(0, at);
           stoppedByString = true;
           finishReason = 'stop';
-          break;
+          return true;
         }
         if (emit) {
           let safe = stops ? stops.safeLength(text) : text.length;
@@ -379,16 +394,69 @@ export class OnnxLanguageModel implements LanguageModel {
       }
       if (constrained?.complete) {
         finishReason = 'stop';
-        break;
+        return true;
       }
+      return output.length >= budget;
+    };
+
+    let results: ort.InferenceSession.ReturnType | undefined;
+    while (!done) {
+      throwIfAborted();
+      const draft = drafting ? this.draft(promptIds, output, constrained, budget - output.length - 1) : [];
+      const chunk = [...pending, ...draft];
+      const n = chunk.length;
+      const total = fed.length + n;
+      const feeds: Record<string, ort.Tensor> = {
+        input_ids: new ort.Tensor('int64', BigInt64Array.from(chunk, BigInt), [1, n]),
+        ...past,
+      };
+      if (this.hasAttentionMask)
+        feeds.attention_mask = new ort.Tensor('int64', new BigInt64Array(total).fill(1n), [1, total]);
+      if (this.hasPositionIds) {
+        const positions = new BigInt64Array(n);
+        for (let i = 0; i < n; i++) positions[i] = BigInt(fed.length + i);
+        feeds.position_ids = new ort.Tensor('int64', positions, [1, n]);
+      }
+      results = await this.session.run(feeds);
+      passes++;
+      drafted += draft.length;
+      // Each step's outputs are new buffers; the ones a step is done with are freed at once, not at a
+      // garbage collection (see releaseBuffers): here the past cache, below the logits.
+      releaseBuffers(spentBuffers(Object.values(past), Object.values(results)));
+      const logitsData = results.logits!.data as Float32Array;
+      const vocab = logitsData.length / n;
+      // Row pending.length - 1 + i predicts the token after draft[i - 1]: greedy decoding keeps the
+      // draft while it agrees, and the first row where it does not gives the next token.
+      let kept = 0;
+      let token = -1;
+      for (let i = 0; i <= draft.length; i++) {
+        const row = pending.length - 1 + i;
+        token = choose(logitsData.subarray(row * vocab, (row + 1) * vocab));
+        done = commit(token);
+        if (done || i === draft.length || token !== draft[i]) break;
+        kept++;
+      }
+      accepted += kept;
+      console.error(
+        `PASS d=${draft.length} k=${kept} ${draft.length ? JSON.stringify(tokenizer.decode(draft, { skip_special_tokens: false })) : ''} -> ${JSON.stringify(tokenizer.decode([token], { skip_special_tokens: false }))}`,
+      );
+      releaseBuffers(spentBuffers([results.logits!], presentTensors(results)));
+      fed = [...fed, ...pending, ...draft.slice(0, kept)];
       past = {};
       for (let l = 0; l < config.layers; l++) {
-        past[`past_key_values.${l}.key`] = results[`present.${l}.key`]!;
-        past[`past_key_values.${l}.value`] = results[`present.${l}.value`]!;
+        for (const kv of ['key', 'value']) {
+          const present = results[`present.${l}.${kv}`]!;
+          // A draft's rejected tail is cut off the cache (kept when generation ends: the prefix cache
+          // knows how many positions are good).
+          past[`past_key_values.${l}.${kv}`] =
+            kept < draft.length && !done ? cutPositions(present, fed.length) : present;
+        }
       }
-      step = [token];
+      if (kept < draft.length && !done) releaseBuffers(spentBuffers(presentTensors(results)));
+      pending = [token];
     }
-    if (last) releaseBuffers(spentBuffers(Object.values(last)));
+    this.prefixCache.put(fed, past);
+    if (drafting) this.drafts.remember(promptIds, output);
     if (!stoppedByString) {
       text = tokenizer.decode(output, { skip_special_tokens: true, clean_up_tokenization_spaces: false });
     }
@@ -398,11 +466,17 @@ export class OnnxLanguageModel implements LanguageModel {
     return {
       text,
       finishReason,
-      usage: { inputTokens: promptIds.length, outputTokens: output.length },
+      usage: {
+        inputTokens: promptIds.length,
+        outputTokens: output.length,
+        ...(hit ? { cachedInputTokens: hit.length } : {}),
+      },
       timings: {
         timeToFirstTokenMs: output.length > 0 ? firstTokenAt - started : ended - started,
         totalMs: ended - started,
         tokensPerSecond: output.length > 1 && decodeSeconds > 0 ? (output.length - 1) / decodeSeconds : 0,
+        forwardPasses: passes,
+        ...(drafting ? { draftTokens: drafted, draftTokensKept: accepted } : {}),
         ...(constrained ? { constraintMs, constraintMasks: constrained.masksComputed } : {}),
       },
       engine: this.engine,
@@ -412,5 +486,53 @@ export class OnnxLanguageModel implements LanguageModel {
       peakRssMiB: Math.round(process.resourceUsage().maxRSS / 102.4) / 10,
       outputTokenIds: output,
     };
+  }
+
+  /** An empty key-value cache (no positions yet). */
+  private emptyPast(): Record<string, ort.Tensor> {
+    const { config } = this.folder;
+    const past: Record<string, ort.Tensor> = {};
+    for (let l = 0; l < config.layers; l++) {
+      for (const kv of ['key', 'value']) {
+        past[`past_key_values.${l}.${kv}`] = new ort.Tensor('float32', new Float32Array(0), [
+          1,
+          config.kvHeads,
+          0,
+          config.headDim,
+        ]);
+      }
+    }
+    return past;
+  }
+
+  /**
+   * The draft of the next tokens: a continuation found in text seen before ({@link DraftLookup}), or
+   * else the characters the constraint forces (the rest of a key, of a control's label), cut to what
+   * the constraint allows from here. At most `max` tokens.
+   */
+  private draft(
+    prompt: readonly number[],
+    output: readonly number[],
+    constrained: ConstrainedDecoder | undefined,
+    max: number,
+  ): number[] {
+    const limit = Math.min(max, this.draftTokens);
+    if (limit <= 0) return [];
+    const left = max + 1;
+    let draft: number[] = [];
+    for (const candidate of this.drafts.propose(prompt, output, limit, 8)) {
+      const usable = constrained ? candidate.slice(0, constrained.allowedRun(candidate, left)) : candidate;
+      if (usable.length > draft.length) draft = usable;
+    }
+    if (constrained) {
+      // What the constraint leaves no choice in, spaced as JSON is usually written (`{"a": 1, "b": 2}`).
+      const forced = constrained.forcedText(64, ':,');
+      if (forced !== '') {
+        let tokens = this.encode(forced).slice(0, limit);
+        tokens = tokens.slice(0, constrained.allowedRun(tokens, left));
+        if (tokens.length > draft.length) draft = tokens;
+      }
+    }
+    return draft;
   }
 }
