@@ -437,9 +437,6 @@ export class OnnxLanguageModel implements LanguageModel {
         kept++;
       }
       accepted += kept;
-      console.error(
-        `PASS d=${draft.length} k=${kept} ${draft.length ? JSON.stringify(tokenizer.decode(draft, { skip_special_tokens: false })) : ''} -> ${JSON.stringify(tokenizer.decode([token], { skip_special_tokens: false }))}`,
-      );
       releaseBuffers(spentBuffers([results.logits!], presentTensors(results)));
       fed = [...fed, ...pending, ...draft.slice(0, kept)];
       past = {};
