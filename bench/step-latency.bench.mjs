@@ -10,13 +10,14 @@
 // LAM_BENCH_TASKS=<n> runs the first n office tasks only (default all; 0 skips the online part);
 // LAM_BENCH_PROMPTS=<n> (default 100); LAM_BENCH_DRAFT_TOKENS=<n> sets our engine's draftTokens.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   argumentSchemas,
   defaultModelSpec,
+  evaluateOffline,
   functionNamesFor,
   promptSettingsOf,
   stepConstraint,
@@ -31,7 +32,8 @@ import { peakRssMiB, report } from './report.mjs';
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
 const PROMPTS = Number(process.env.LAM_BENCH_PROMPTS ?? 100);
 const TASKS = process.env.LAM_BENCH_TASKS === undefined ? undefined : Number(process.env.LAM_BENCH_TASKS);
-const STEP_DELAY_MS = 150; // lam eval's default --step-delay
+// lam eval's --step-delay (its default, 0, unless LAM_BENCH_STEP_DELAY says otherwise): counted in each step.
+const STEP_DELAY_MS = Number(process.env.LAM_BENCH_STEP_DELAY ?? 0);
 const STATUSES = ['CONTINUE', 'FINISH'];
 
 const modelDir = defaultModelSpec().slice('onnx:'.length);
@@ -42,9 +44,12 @@ const round = (x, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits;
 // --- decode ---------------------------------------------------------------------------------------
 const { trajectories } = await readGeneratedDataset(join(repo, 'datasets/office'));
 const prompts = [];
+/** The first 200 held-out samples, for the offline accuracy of float32 against int8. */
+const heldoutRows = [];
 for (const t of trajectories) {
   if (t.split !== 'heldout' || t.verdict !== 'verified') continue;
   for (const row of stepSamples(t, 'heldout', { prompt: settings })) {
+    if (row !== 'cut' && heldoutRows.length < 200) heldoutRows.push(row);
     if (row === 'cut' || prompts.length >= PROMPTS) continue;
     const functionNames = functionNamesFor(defaultActionRegistry, row.app);
     prompts.push({
@@ -63,7 +68,6 @@ for (const t of trajectories) {
       }),
     });
   }
-  if (prompts.length >= PROMPTS) break;
 }
 
 const before = await loadOnnxModel(modelDir, { draftTokens: 0, prefixCache: 0 });
@@ -71,18 +75,34 @@ const ours = await loadOnnxModel(
   modelDir,
   process.env.LAM_BENCH_DRAFT_TOKENS ? { draftTokens: Number(process.env.LAM_BENCH_DRAFT_TOKENS) } : {},
 );
+// The int8 variant, made as `lam train` makes it at export (onnxruntime's dynamic quantisation), in a
+// copy of the model folder: the same engine runs it, with the same drafts and cache.
+const python = process.env.LAM_TRAINING_PYTHON ?? join(repo, 'training/.venv/bin/python');
+const int8Dir = mkdtempSync(join(tmpdir(), 'lam-bench-int8-'));
+cpSync(modelDir, int8Dir, { recursive: true });
+const quantized = spawnSync(python, ['-m', 'lam_training', 'quantize', int8Dir], {
+  encoding: 'utf8',
+  env: { ...process.env, PYTHONPATH: join(repo, 'training/src') },
+});
+let int8;
+if (quantized.status === 0) {
+  renameSync(join(int8Dir, 'onnx/model_int8.onnx'), join(int8Dir, 'onnx/model.onnx'));
+  int8 = await loadOnnxModel(int8Dir);
+} else
+  console.error(
+    `no int8 variant (${python} -m lam_training quantize failed): ${quantized.stderr.slice(-300)}`,
+  );
 await before.generate(prompts[0]); // warm-up (token index, first session runs)
 await ours.generate(prompts.at(-1));
-const runs = { before: [], ours: [] };
+await int8?.generate(prompts.at(-1));
+const runs = { before: [], ours: [], int8: [] };
 let same = 0;
 for (const prompt of prompts) {
   const a = await before.generate(prompt);
   const b = await ours.generate(prompt);
   if (JSON.stringify(a.outputTokenIds) === JSON.stringify(b.outputTokenIds)) same++;
-  for (const [name, r] of [
-    ['before', a],
-    ['ours', b],
-  ])
+  const c = int8 ? await int8.generate(prompt) : undefined;
+  for (const [name, r] of [['before', a], ['ours', b], ...(c ? [['int8', c]] : [])])
     runs[name].push({
       tokens: r.usage.outputTokens,
       input: r.usage.inputTokens,
@@ -95,6 +115,26 @@ for (const prompt of prompts) {
 const promptIds = prompts.map((p) => ours.encode(ours.renderPrompt(p.messages)));
 await before.dispose();
 await ours.dispose();
+await int8?.dispose();
+
+// Offline accuracy (Table 3, as lam train scores it) of float32 and int8 on the same held-out steps.
+let accuracy = null;
+if (int8) {
+  const rowsFile = join(int8Dir, 'heldout.jsonl');
+  writeFileSync(rowsFile, heldoutRows.map((r) => JSON.stringify(r)).join('\n'));
+  const fp32 = await evaluateOffline(modelDir, rowsFile);
+  const q8 = await evaluateOffline(int8Dir, rowsFile);
+  const keys = ['objectAcc', 'operationAcc', 'statusAcc', 'ssr'];
+  const pick = (r) => Object.fromEntries(keys.map((k) => [k, r[k]]));
+  accuracy = {
+    steps: fp32.steps,
+    float32: pick(fp32),
+    int8: pick(q8),
+    pointsInt8MinusFloat32: Object.fromEntries(keys.map((k) => [k, round((q8[k] - fp32[k]) * 100, 1)])),
+  };
+  accuracy.withinOnePoint = Object.values(accuracy.pointsInt8MinusFloat32).every((d) => d >= -1);
+}
+rmSync(int8Dir, { recursive: true, force: true });
 
 /** Decode speed: tokens after the first per second of time after the first token. */
 const decodeRate = (rows) =>
@@ -127,7 +167,6 @@ try {
     file,
     promptIds.map((ids, i) => JSON.stringify({ ids, new: runs.ours[i].tokens })).join('\n'),
   );
-  const python = process.env.LAM_TRAINING_PYTHON ?? join(repo, 'training/.venv/bin/python');
   const child = spawnSync(python, [join(repo, 'bench/peers/transformers_generate.py'), modelDir, file], {
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
@@ -170,7 +209,10 @@ if (TASKS !== 0)
     const ids = suite.tasks.slice(0, TASKS ?? suite.tasks.length).map((t) => t.id);
     const evalRun = spawnSync(
       process.execPath,
-      [join(repo, 'apps/agent/dist/cli.js'), 'eval', 'office', '--out', out, '--tasks', ids.join(',')],
+      [
+        join(repo, 'apps/agent/dist/cli.js'),
+        ...['eval', 'office', '--out', out, '--tasks', ids.join(','), '--step-delay', String(STEP_DELAY_MS)],
+      ],
       { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * 1024 * 1024 },
     );
     if (evalRun.status === null) throw new Error(`lam eval did not finish: ${evalRun.error}`);
@@ -221,6 +263,7 @@ report({
     ours: o,
     before: b,
     decodeVsBefore: vsBefore,
+    ...(runs.int8.length > 0 ? { int8: { ...summary(runs.int8), accuracy } } : {}),
     online,
     targets,
     peakRssMiB: peakRssMiB(),

@@ -27,6 +27,23 @@ def test_tiny_model_learns_exports_and_matches(tiny_data, tiny_config, tmp_path)
     # Trained on one answer shape: the greedy answer is a decision JSON.
     assert all('"function"' in text for text in parity["greedy"]), parity["greedy"]
 
+    # The int8 variant beside it: smaller, the same inputs and outputs, logits close to float32's.
+    import numpy as np
+    import onnxruntime as ort
+
+    from lam_training.export import _ort_inputs
+
+    int8 = lam2 / "onnx" / "model_int8.onnx"
+    assert int8.exists() and int8.stat().st_size < 0.6 * (lam2 / "onnx" / "model.onnx").stat().st_size
+    config = json.loads((lam2 / "config.json").read_text())
+    ids = np.array([[1, 5, 9, 14, 20, 31]], dtype=np.int64)
+    logits = []
+    for file in (lam2 / "onnx" / "model.onnx", int8):
+        session = ort.InferenceSession(str(file), providers=["CPUExecutionProvider"])
+        assert [i.name for i in session.get_inputs()] == [i.name for i in ort.InferenceSession(str(int8)).get_inputs()]
+        logits.append(session.run(["logits"], _ort_inputs(session, ids, config))[0])
+    assert np.abs(logits[0] - logits[1]).max() < 0.25 * np.abs(logits[0]).max()
+
     # A second run finds every phase done and changes nothing.
     before = (lam2 / "onnx" / "model.onnx").stat().st_mtime
     again = run(load_config(tiny_config), tiny_data, out)

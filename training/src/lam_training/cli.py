@@ -48,7 +48,7 @@ def run(cfg: TrainConfig, data: Path, out: Path, only: list[str] | None = None) 
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
-    from .export import export_onnx, greedy_reference, logits_parity
+    from .export import export_onnx, greedy_reference, logits_parity, quantize_int8
     from .model import build_model, count_parameters
     from .sft import train_phase
     from .tokenizer import corpus_texts, train_tokenizer
@@ -106,6 +106,7 @@ def run(cfg: TrainConfig, data: Path, out: Path, only: list[str] | None = None) 
             started = time.monotonic()
             say(f"exporting {lam} to ONNX")
             export_onnx(final, out / lam)
+            quantize_int8(out / lam)
             diff = logits_parity(final, out / lam, parity_prompts[:5]) if parity_prompts else None
             greedy = greedy_reference(final, parity_prompts, cfg.export.get("parity_tokens", 48)) if parity_prompts else []
             parity = {"maxAbsLogitDiff": diff, "prompts": parity_prompts, "greedy": greedy, "seconds": time.monotonic() - started}
@@ -124,7 +125,18 @@ def main(argv: list[str] | None = None) -> int:
     run_parser.add_argument("--data", required=True, type=Path)
     run_parser.add_argument("--out", required=True, type=Path)
     run_parser.add_argument("--only", default=None, help="comma-separated phases to run (default: all in the config)")
+    quantize_parser = sub.add_parser("quantize", help="write onnx/model_int8.onnx (dynamic int8) beside an exported onnx/model.onnx")
+    quantize_parser.add_argument("model_dir", type=Path)
     args = parser.parse_args(argv)
+    if args.command == "quantize":
+        from .export import quantize_int8
+
+        try:
+            print(quantize_int8(args.model_dir))
+        except FileNotFoundError as error:
+            print(f"lam-training: {error}", file=sys.stderr)
+            return 2
+        return 0
     try:
         cfg = load_config(args.config)
         summary = run(cfg, args.data, args.out, args.only.split(",") if args.only else None)

@@ -37,6 +37,20 @@ def export_onnx(model_dir: Path, out_dir: Path, opset: int = 17) -> Path:
     return out_dir
 
 
+def quantize_int8(model_dir: Path) -> Path:
+    """Writes `onnx/model_int8.onnx` beside the float32 `onnx/model.onnx` of an exported model folder:
+    onnxruntime's dynamic quantisation (int8 weights of the matrix products, activations quantised at run
+    time; inputs, outputs and the key-value cache stay float32, so the same engine runs it). Returns its path."""
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    source = model_dir / "onnx" / "model.onnx"
+    if not source.exists():
+        raise FileNotFoundError(f"{source} does not exist: export the model first (lam train writes it)")
+    target = model_dir / "onnx" / "model_int8.onnx"
+    quantize_dynamic(str(source), str(target), weight_type=QuantType.QInt8)
+    return target
+
+
 def _ort_inputs(session, input_ids: np.ndarray, config: dict) -> dict:
     layers = config["num_hidden_layers"]
     kv_heads = config.get("num_key_value_heads", config["num_attention_heads"])

@@ -81,13 +81,17 @@ export const EvalCommandOptions = z
     /** `yes` runs actions the safety policy wants confirmed; `no` (default: a benchmark runs unattended) refuses them. */
     confirm: z.enum(['yes', 'no']).default('no'),
     constrained: z.boolean().default(true),
-    /** Milliseconds to wait after each action before the next observation (UFO's SLEEP_TIME). */
+    /**
+     * Milliseconds to wait after each action before the next observation (UFO's SLEEP_TIME). Default 0:
+     * the desktop actions wait for and check their own effect (decision 0503), and the office suite's
+     * references pass with no wait; give one for an application that redraws late.
+     */
     stepDelayMs: z.coerce
       .number('give --step-delay in milliseconds, from 0 to 10000')
       .int('give --step-delay in whole milliseconds')
       .min(0, 'give --step-delay in milliseconds, from 0 to 10000')
       .max(10_000, 'give --step-delay in milliseconds, from 0 to 10000')
-      .default(150),
+      .default(0),
     /** Longest time one task may run, in seconds. */
     taskTimeoutS: z.coerce
       .number('give --task-timeout in seconds')
@@ -542,7 +546,7 @@ export function registerEvalCommand(
     .option('--yes', 'run actions the safety policy wants confirmed')
     .option('--no-confirm', 'refuse actions the safety policy wants confirmed (the default)')
     .option('--no-constrained', 'do not constrain decoding to the decision schema (local models)')
-    .option('--step-delay <ms>', 'wait after each action before observing again', '150')
+    .option('--step-delay <ms>', 'wait after each action before observing again', '0')
     .option('--task-timeout <s>', 'longest time a task may run', '300')
     .action(async (suite: string, flags: Record<string, string | boolean | undefined>) => {
       const controller = new AbortController();
