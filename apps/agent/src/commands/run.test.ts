@@ -109,6 +109,17 @@ describe('lam run on LibreOffice Writer', () => {
         ? []
         : parsed.error.issues.filter((i) => !['too_small', 'too_big', 'invalid_format'].includes(i.code));
       expect(structural, JSON.stringify(step.decision)).toEqual([]);
+      // Where the step's time went: every part recorded, the model's split into prefill and decode, and
+      // the parts within the whole.
+      const t = step.timings;
+      const parts = [t.observeMs, t.renderMs, t.prefillMs, t.decodeMs, t.parseMs, t.resolveMs, t.executeMs];
+      expect(
+        parts.every((ms) => ms !== undefined && ms >= 0),
+        JSON.stringify(t),
+      ).toBe(true);
+      expect(t.prefillMs! + t.decodeMs!).toBeCloseTo(t.modelMs!, 3);
+      expect(t.observeMs!).toBeGreaterThan(0);
+      expect(parts.reduce((a, b) => a! + b!, 0)!).toBeLessThanOrEqual(t.totalMs! + 1);
     }
     expect((await validateTrajectoryFile(result.trajectoryFile)).problems).toEqual([]);
   }, 120_000);
