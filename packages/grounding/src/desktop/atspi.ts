@@ -70,19 +70,9 @@ export interface NodeInfo {
   extents: [number, number, number, number] | undefined;
 }
 
-const COMPONENT = 'org.a11y.atspi.Component';
-/** The most objects whose role and interfaces are remembered (then forgotten all at once). */
-const MAX_FIXED = 50_000;
-
 /** A thin AT-SPI client over one dbus-next connection: raw method calls, each with a timeout. */
 export class AtspiClient {
   private readonly roleNames = new Map<number, string>();
-  /**
-   * What never changes for an object: its role and interfaces, by bus name and path. Objects keep
-   * their path for life and a path is not given to another object (the bridge numbers them on), so a
-   * walk asks only for what can change (name, states, children, extents) of the objects it met before.
-   */
-  private readonly fixed = new Map<string, { role: number; interfaces: string[] }>();
 
   private constructor(
     private readonly bus: MessageBus,
@@ -171,34 +161,23 @@ export class AtspiClient {
 
   /** Role, name, child count, states, interfaces and extents of one object, in parallel calls. */
   async info(ref: AccessibleRef): Promise<NodeInfo> {
-    const key = `${ref[0]}\u0000${ref[1]}`;
-    const known = this.fixed.get(key);
-    const [fixed, [states], [props], extents] = await Promise.all([
-      known ??
-        Promise.all([
-          this.call(ref, ACCESSIBLE, 'GetRole') as Promise<[number]>,
-          this.call(ref, ACCESSIBLE, 'GetInterfaces') as Promise<[string[]]>,
-        ]).then(([[role], [interfaces]]) => ({ role, interfaces })),
+    const [[role], [states], [props], [interfaces], extents] = await Promise.all([
+      this.call(ref, ACCESSIBLE, 'GetRole') as Promise<[number]>,
       this.call(ref, ACCESSIBLE, 'GetState') as Promise<[number[]]>,
       this.call(ref, PROPERTIES, 'GetAll', 's', [ACCESSIBLE]) as Promise<
         [Record<string, { value: unknown }>]
       >,
-      known !== undefined && !known.interfaces.includes(COMPONENT)
-        ? undefined
-        : this.extents(ref).catch(() => undefined),
+      this.call(ref, ACCESSIBLE, 'GetInterfaces') as Promise<[string[]]>,
+      this.extents(ref).catch(() => undefined),
     ]);
-    if (known === undefined) {
-      if (this.fixed.size >= MAX_FIXED) this.fixed.clear();
-      this.fixed.set(key, fixed);
-    }
     return {
       ref,
-      role: await this.roleName(ref, fixed.role),
+      role: await this.roleName(ref, role),
       name: String(props.Name?.value ?? ''),
       description: String(props.Description?.value ?? ''),
       childCount: Number(props.ChildCount?.value ?? 0),
       states,
-      interfaces: fixed.interfaces,
+      interfaces,
       extents,
     };
   }
