@@ -46,7 +46,7 @@ export interface OnnxModelOptions {
   /**
    * Greedy decoding checks up to this many drafted tokens in one forward pass (default 16; 0: one token
    * per pass). Drafts come from text the model saw or wrote before and from what the constraint forces;
-   * only tokens greedy decoding would have chosen are kept, so the output does not change (decision 0306).
+   * only tokens greedy decoding would have chosen are kept, so the output does not change (decision 0305).
    */
   draftTokens?: number;
   /**
@@ -503,9 +503,9 @@ export class OnnxLanguageModel implements LanguageModel {
   }
 
   /**
-   * The draft of the next tokens: a continuation found in text seen before ({@link DraftLookup}), or
-   * else the characters the constraint forces (the rest of a key, of a control's label), cut to what
-   * the constraint allows from here. At most `max` tokens.
+   * The draft of the next tokens, at most `max`: of the continuations found in text seen before
+   * ({@link DraftLookup}) and the characters the constraint forces (the rest of a key, of a control's
+   * label, the JSON between two values), the one with the most tokens the constraint allows from here.
    */
   private draft(
     prompt: readonly number[],
