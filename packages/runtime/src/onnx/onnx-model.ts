@@ -21,7 +21,7 @@ import { toGenerationStream } from '../stream';
 import type { GenerateOptions, GenerateResult, GenerationStream, LanguageModel } from '../types';
 import { type ModelFolder, readModelFolder } from './model-folder';
 import { cutPositions, PrefixCache } from './prefix-cache';
-import { releaseBuffers } from './release-buffers';
+import { bufferOf, releaseBuffers } from './release-buffers';
 
 /** Options of {@link loadOnnxModel}. */
 export interface OnnxModelOptions {
@@ -170,10 +170,6 @@ function spentBuffers(spent: Iterable<ort.Tensor>, kept: Iterable<ort.Tensor> = 
     if (buffer && !keep.has(buffer)) buffers.push(buffer);
   }
   return buffers;
-}
-
-function bufferOf(tensor: ort.Tensor): ArrayBufferLike | undefined {
-  return tensor.location === 'cpu' && ArrayBuffer.isView(tensor.data) ? tensor.data.buffer : undefined;
 }
 
 function presentTensors(results: ort.InferenceSession.ReturnType): ort.Tensor[] {

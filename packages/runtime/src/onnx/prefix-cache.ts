@@ -1,5 +1,5 @@
 import * as ort from 'onnxruntime-node';
-import { releaseBuffers } from './release-buffers';
+import { bufferOf, releaseBuffers } from './release-buffers';
 
 /** The key-value cache of the tokens a generation fed through the model, kept for the next one. */
 interface Entry {
@@ -83,5 +83,5 @@ export function cutPositions(tensor: ort.Tensor, keep: number): ort.Tensor {
 }
 
 function buffersOf(tensors: ort.Tensor[]): ArrayBufferLike[] {
-  return tensors.flatMap((t) => (t.location === 'cpu' && ArrayBuffer.isView(t.data) ? [t.data.buffer] : []));
+  return tensors.flatMap((t) => bufferOf(t) ?? []);
 }

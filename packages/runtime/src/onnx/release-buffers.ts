@@ -1,4 +1,5 @@
 import { MessageChannel } from 'node:worker_threads';
+import type * as ort from 'onnxruntime-node';
 
 /**
  * Frees ArrayBuffers now rather than at a later garbage collection, by detaching them (their
@@ -32,4 +33,9 @@ export function releaseBuffers(buffers: Iterable<ArrayBufferLike>): void {
 
 function isShared(buffer: ArrayBufferLike): boolean {
   return typeof SharedArrayBuffer !== 'undefined' && buffer instanceof SharedArrayBuffer;
+}
+
+/** The buffer a tensor's data lives in, when it is in this process's memory (not on a GPU). */
+export function bufferOf(tensor: ort.Tensor): ArrayBufferLike | undefined {
+  return tensor.location === 'cpu' && ArrayBuffer.isView(tensor.data) ? tensor.data.buffer : undefined;
 }
